@@ -1,0 +1,161 @@
+package dev.pinpipe.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.try_multiply;
+import static org.apache.spark.sql.functions.when;
+
+import dev.pinpipe.core.PinFields;
+import dev.pinpipe.core.PinValidator;
+import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.core.rules.DownloadedRule;
+import dev.pinpipe.core.rules.FollowerCountRule;
+import dev.pinpipe.core.rules.Text;
+import dev.pinpipe.core.rules.TextRule;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The seven rules of the pin contract as Spark Column expressions, built only from Spark's built-in
+ * functions and pin-core's rule constants, so each rule has one definition and no opaque UDF: the
+ * optimizer and code generation see every step. Each method takes the raw string column of its field
+ * (see {@link PinSchema}) and is total: any input gives a value or null, never an error, with Spark's
+ * ANSI mode on (every cast is a {@code try_cast}, every multiplication a {@code try_multiply}).
+ */
+public final class PinColumns {
+
+    /** Lineage columns a caller of {@link #clean} provides next to the raw fields. */
+    public static final String KAFKA_PARTITION = "kafka_partition";
+    public static final String KAFKA_OFFSET = "kafka_offset";
+    public static final String INGESTED_AT = "ingested_at";
+    public static final String PROCESSED_AT = "processed_at";
+
+    /** An {@code index} must be plain digits before it is cast (so {@code "7.0"} or {@code "-1"} is unusable, as in the validator). */
+    private static final String INDEX_REGEX = "^[0-9]+$";
+
+    /**
+     * Half-up rounding to a whole count only looks at the first fraction digit after the multiplier's
+     * zeros (at most 9 for {@code B}), so the number is cut (not rounded, which could carry) to 10
+     * fraction digits and then computed exactly: decimal(27,10) × decimal(10,0) = decimal(38,10), which
+     * fits Spark's maximum precision without any precision loss. A number with more than 17 whole
+     * digits times at least 1000 is past BIGINT anyway, and its try_cast gives null.
+     */
+    private static final String NUMBER_PREFIX_REGEX = "^[0-9]+(\\.[0-9]{1,10})?";
+    private static final DataType NUMBER_TYPE = DataTypes.createDecimalType(27, 10);
+    private static final DataType MULTIPLIER_TYPE = DataTypes.createDecimalType(10, 0);
+
+    private PinColumns() {
+    }
+
+    /** Leading and trailing whitespace removed with pin-core's one definition of it; null stays null. */
+    public static Column trim(Column raw) {
+        return regexp_replace(raw, lit(Text.EDGE_WHITESPACE_REGEX), lit(""));
+    }
+
+    /** Rule 1: {@code follower_count} → BIGINT (digits, or a number with a k/K/M/B suffix rounded half-up). */
+    public static Column followerCount(Column raw) {
+        Column text = trim(raw);
+        Column number = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_NUMBER_GROUP);
+        Column suffix = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_SUFFIX_GROUP);
+        Column exactNumber = regexp_extract(number, NUMBER_PREFIX_REGEX, 0).try_cast(NUMBER_TYPE);
+        Column suffixed = round(try_multiply(exactNumber, multiplier(suffix)), 0).try_cast(DataTypes.LongType);
+        return when(text.rlike(FollowerCountRule.DIGITS_REGEX), text.try_cast(DataTypes.LongType))
+                .when(text.rlike(FollowerCountRule.SUFFIXED_REGEX), suffixed);
+    }
+
+    /** Rule 2: {@code downloaded} → BOOLEAN ({@code 1} true, {@code 0} false, anything else null). */
+    public static Column downloaded(Column raw) {
+        Column text = trim(raw);
+        return when(text.equalTo(lit(DownloadedRule.TRUE_TEXT)), lit(true))
+                .when(text.equalTo(lit(DownloadedRule.FALSE_TEXT)), lit(false));
+    }
+
+    /** Rules 3–7: a text column whose placeholders (after trimming) mean null, blank means null, else trimmed. */
+    public static Column text(TextRule rule, Column raw) {
+        Column text = trim(raw);
+        Column value = text;
+        String prefix = rule.strippedPrefix();
+        if (prefix != null) {
+            // substring, not a regex, so the prefix is taken literally
+            value = when(text.startsWith(prefix), trim(substring(text, prefix.length() + 1, Integer.MAX_VALUE)))
+                    .otherwise(text);
+        }
+        value = nullif(value, lit(""));
+        if (!rule.placeholders().isEmpty()) {
+            value = when(text.isin(rule.placeholders().toArray()), lit(null).cast(DataTypes.StringType))
+                    .otherwise(value);
+        }
+        return value;
+    }
+
+    /**
+     * True when the required fields can be used as a row of the pin tables: {@code index} parses as a
+     * non-negative int, {@code unique_id} is a UUID ({@link PinValidator#UUID_REGEX}) and
+     * {@code category} is not blank. Never null. Refers to the raw columns by their field names.
+     */
+    public static Column usable() {
+        Column uniqueId = trim(col(PinFields.UNIQUE_ID)).rlike(PinValidator.UUID_REGEX);
+        Column category = trim(col(PinFields.CATEGORY)).notEqual(lit(""));
+        return coalesce(index().isNotNull().and(uniqueId).and(category), lit(false));
+    }
+
+    /**
+     * The usable rows of {@code raw}, cleaned: exactly the columns of {@link PinTable#COLUMNS} in order,
+     * typed as the tables are ({@code unique_id} as its trimmed string, {@code index} int, text columns
+     * string, {@code follower_count} bigint, {@code downloaded} boolean, {@code kafka_partition} int,
+     * {@code kafka_offset} bigint, {@code ingested_at} and {@code processed_at} timestamp), with
+     * {@code processed_at} = {@code current_timestamp()}.
+     *
+     * <p>Input shape: every field of {@link PinSchema#RAW} that is a contract field, as a top-level
+     * string column under its JSON name ({@code index}, {@code unique_id}, … {@code save_location}),
+     * plus the lineage as top-level columns {@code kafka_partition} (int), {@code kafka_offset}
+     * (bigint) and {@code ingested_at} (timestamp). Other columns (e.g. {@code _kafka},
+     * {@code _corrupt_record}) are ignored. The batch job takes the lineage from {@code _kafka}, the
+     * stream job from the Kafka record.
+     */
+    public static Dataset<Row> clean(Dataset<Row> raw) {
+        return raw.where(usable()).select(
+                trim(col(PinFields.UNIQUE_ID)).as("unique_id"),
+                index().as("index"),
+                trim(col(PinFields.CATEGORY)).as("category"),
+                text(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
+                text(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
+                text(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
+                followerCount(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
+                downloaded(col(PinFields.DOWNLOADED)).as("downloaded"),
+                trim(col(PinFields.IS_IMAGE_OR_VIDEO)).as("is_image_or_video"),
+                text(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
+                text(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
+                col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
+                col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET),
+                col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT),
+                current_timestamp().as(PROCESSED_AT));
+    }
+
+    /** The raw {@code index} as an int, or null when it is not plain digits fitting an int. */
+    private static Column index() {
+        Column text = trim(col(PinFields.INDEX));
+        return when(text.rlike(INDEX_REGEX), text.try_cast(DataTypes.IntegerType));
+    }
+
+    /** The suffix's factor from {@link FollowerCountRule#MULTIPLIERS}; null for anything else. */
+    private static Column multiplier(Column suffix) {
+        Column factor = null;
+        for (Map.Entry<String, Long> e : FollowerCountRule.MULTIPLIERS.entrySet()) {
+            Column value = lit(e.getValue()).cast(MULTIPLIER_TYPE);
+            factor = factor == null ? when(suffix.equalTo(e.getKey()), value) : factor.when(suffix.equalTo(e.getKey()), value);
+        }
+        return factor;
+    }
+}

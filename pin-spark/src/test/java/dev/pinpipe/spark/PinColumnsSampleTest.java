@@ -1,0 +1,104 @@
+package dev.pinpipe.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pinpipe.core.PinFields;
+import dev.pinpipe.core.SamplePins;
+import dev.pinpipe.core.db.PinTable;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+
+/** The shared sample through Spark's JSON reader (explicit schema) and {@link PinColumns#clean}, compared column by column. */
+class PinColumnsSampleTest {
+
+    private static Dataset<Row> read(List<String> lines) {
+        Dataset<String> json = TestSpark.session().createDataset(lines, Encoders.STRING());
+        return TestSpark.session().read().schema(PinSchema.RAW).json(json);
+    }
+
+    private static Dataset<Row> withLineage(Dataset<Row> raw) {
+        return raw.withColumn(PinColumns.KAFKA_PARTITION, lit(1))
+                .withColumn(PinColumns.KAFKA_OFFSET, col(PinFields.INDEX).cast(DataTypes.LongType))
+                .withColumn(PinColumns.INGESTED_AT, current_timestamp());
+    }
+
+    @Test
+    void cleansTheWholeSampleAsExpected() {
+        List<Row> rows = PinColumns.clean(withLineage(read(SamplePins.rawLines()))).collectAsList();
+
+        Map<String, Map<String, Object>> actual = new LinkedHashMap<>();
+        for (Row row : rows) {
+            Map<String, Object> columns = new LinkedHashMap<>();
+            for (String column : SamplePins.EXPECTED_COLUMNS) {
+                columns.put(column, row.get(row.fieldIndex(column)));
+            }
+            actual.put(row.getString(0), columns);
+            assertThat(row.getInt(row.fieldIndex("kafka_partition"))).isEqualTo(1);
+            assertThat(row.getLong(row.fieldIndex("kafka_offset"))).isEqualTo((long) row.getInt(1));
+            assertThat(row.get(row.fieldIndex("ingested_at"))).isNotNull();
+            assertThat(row.get(row.fieldIndex("processed_at"))).isNotNull();
+        }
+        Map<String, Map<String, Object>> expected = SamplePins.expectedById();
+        assertThat(actual.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((id, row) -> assertThat(actual.get(id)).as(id).containsExactlyEntriesOf(row));
+    }
+
+    @Test
+    void cleanHasExactlyTheTableColumnsTyped() {
+        Dataset<Row> clean = PinColumns.clean(withLineage(read(SamplePins.rawLines())));
+        assertThat(clean.columns()).containsExactlyElementsOf(PinTable.COLUMNS);
+        Map<String, DataType> types = new HashMap<>();
+        Arrays.stream(clean.schema().fields()).forEach(f -> types.put(f.name(), f.dataType()));
+        assertThat(types).containsEntry("unique_id", DataTypes.StringType)
+                .containsEntry("index", DataTypes.IntegerType)
+                .containsEntry("follower_count", DataTypes.LongType)
+                .containsEntry("downloaded", DataTypes.BooleanType)
+                .containsEntry("kafka_partition", DataTypes.IntegerType)
+                .containsEntry("kafka_offset", DataTypes.LongType)
+                .containsEntry("ingested_at", DataTypes.TimestampType)
+                .containsEntry("processed_at", DataTypes.TimestampType);
+    }
+
+    @Test
+    void rejectsRowsWhoseRequiredFieldsAreUnusable() {
+        String id = "c5521660-f3a3-4571-b476-189975a3adb3";
+        List<String> lines = List.of(
+                "{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \" art \"}",
+                "{\"index\": -1, \"unique_id\": \"" + id + "\", \"category\": \"art\"}",
+                "{\"index\": \"seven\", \"unique_id\": \"" + id + "\", \"category\": \"art\"}",
+                "{\"index\": 7.0, \"unique_id\": \"" + id + "\", \"category\": \"art\"}",
+                "{\"index\": 99999999999, \"unique_id\": \"" + id + "\", \"category\": \"art\"}",
+                "{\"index\": 1, \"unique_id\": \"not-a-uuid\", \"category\": \"art\"}",
+                "{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \"  \"}",
+                "{\"index\": 1, \"unique_id\": \"" + id + "\"}",
+                "{\"unique_id\": \"" + id + "\", \"category\": \"art\"}",
+                "not json at all");
+        List<Row> rows = PinColumns.clean(withLineage(read(lines))).collectAsList();
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0).getString(2)).isEqualTo("art");
+    }
+
+    @Test
+    void archiveLinesCarryTheirLineageInTheKafkaField() {
+        Row row = read(List.of("{\"index\": 0, \"_kafka\": {\"partition\": 2, \"offset\": 41, \"timestamp\": 1764201600000}}"))
+                .select(col(PinSchema.KAFKA + "." + PinSchema.KAFKA_PARTITION), col(PinSchema.KAFKA + "." + PinSchema.KAFKA_OFFSET),
+                        col(PinSchema.KAFKA + "." + PinSchema.KAFKA_TIMESTAMP), col(PinFields.INDEX))
+                .first();
+        assertThat(row.getInt(0)).isEqualTo(2);
+        assertThat(row.getLong(1)).isEqualTo(41L);
+        assertThat(row.getLong(2)).isEqualTo(1764201600000L);
+        assertThat(row.getString(3)).isEqualTo("0");
+    }
+}
