@@ -1,0 +1,33 @@
+package dev.pinpipe.archive;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+/**
+ * One closed archive object: consecutive pins of one partition as NDJSON.
+ *
+ * @param topic          the topic the records came from
+ * @param partition      their partition
+ * @param firstOffset    offset of the first record (names the object)
+ * @param lastOffset     offset of the last record
+ * @param firstTimestamp Kafka timestamp of the first record (its UTC date is the {@code dt=} folder)
+ * @param records        number of lines
+ * @param body           the NDJSON bytes
+ * @param idleCut        closed by wall-clock idleness rather than by its content; see {@link PartitionBuffer}
+ */
+record ArchiveObject(
+        String topic,
+        int partition,
+        long firstOffset,
+        long lastOffset,
+        long firstTimestamp,
+        int records,
+        byte[] body,
+        boolean idleCut) {
+
+    /** {@code <prefix>dt=YYYY-MM-DD/<topic>+<partition>+<first offset, 20 digits>.json}: a function of Kafka coordinates only. */
+    String key(String prefix) {
+        String dt = Instant.ofEpochMilli(firstTimestamp).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        return "%sdt=%s/%s+%d+%020d.json".formatted(prefix, dt, topic, partition, firstOffset);
+    }
+}

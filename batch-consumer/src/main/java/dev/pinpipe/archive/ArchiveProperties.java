@@ -1,0 +1,34 @@
+package dev.pinpipe.archive;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * How the archive is cut and where poison goes.
+ *
+ * @param topic          the topic archived
+ * @param dltTopic       where records that are not valid pins go
+ * @param flushSize      an object closes after this many records
+ * @param rotateInterval an object closes when the next record's timestamp is this much after its first
+ *                       record's; an open object idle (wall clock) for this long is flushed as well
+ * @param retryInitial   first wait before retrying a failed S3 write or commit (doubles up to retryMax)
+ * @param retryMax       longest wait between retries; retries never stop
+ */
+@ConfigurationProperties("pinpipe.archive")
+public record ArchiveProperties(
+        String topic,
+        String dltTopic,
+        int flushSize,
+        Duration rotateInterval,
+        Duration retryInitial,
+        Duration retryMax) {
+
+    public ArchiveProperties {
+        if (flushSize < 1) {
+            throw new IllegalArgumentException("pinpipe.archive.flush-size must be at least 1, was " + flushSize);
+        }
+        if (rotateInterval.isNegative() || rotateInterval.isZero()) {
+            throw new IllegalArgumentException("pinpipe.archive.rotate-interval must be positive, was " + rotateInterval);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.pinpipe.archive;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/** Writes archive objects to the bucket. A PUT replaces the object whole, which is what makes a replay an overwrite. */
+final class ArchiveStore {
+
+    private static final String NDJSON = "application/x-ndjson";
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+
+    ArchiveStore(S3Client s3, S3Properties properties) {
+        this.s3 = s3;
+        this.bucket = properties.bucket();
+        this.prefix = properties.prefix();
+    }
+
+    /** Stores one object; throws the SDK's exception when S3 cannot be reached or refuses it. */
+    void put(ArchiveObject object) {
+        s3.putObject(PutObjectRequest.builder()
+                        .bucket(bucket)
+                        .key(object.key(prefix))
+                        .contentType(NDJSON)
+                        .build(),
+                RequestBody.fromBytes(object.body()));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.pinpipe.archive;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Wires the archiver: its listener container, the dead-letter recoverer and the S3 store. */
+@Configuration(proxyBeanMethods = false)
+class ArchiverConfiguration {
+
+    @Bean
+    PinArchiver pinArchiver(ArchiveStore store, DeadLetterPublishingRecoverer deadLetters, MeterRegistry registry,
+            ArchiveProperties properties) {
+        return new PinArchiver(store, deadLetters, new ArchiveMetrics(registry), properties);
+    }
+
+    @Bean
+    ArchiveStore archiveStore(S3Client s3, S3Properties properties) {
+        return new ArchiveStore(s3, properties);
+    }
+
+    /**
+     * Invalid pins go to the DLT with spring-kafka's standard headers: {@code kafka_dlt-exception-message}
+     * (the validator's reasons), {@code kafka_dlt-original-partition}, {@code -offset}, {@code -topic},
+     * {@code -timestamp}, {@code -consumer-group}. The producer picks the DLT partition, so the DLT
+     * needs no particular partition count. No stack trace: the reason is the whole story.
+     */
+    @Bean
+    DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<?, ?> template, ArchiveProperties properties) {
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> new TopicPartition(properties.dltTopic(), -1));
+        recoverer.excludeHeader(HeadersToAdd.EX_STACKTRACE);
+        return recoverer;
+    }
+
+    /**
+     * A batch listener whose offsets only {@link PinArchiver} commits (MANUAL with no acknowledgment:
+     * the container itself never commits). A failed S3 write, commit or DLT send is retried by the
+     * {@code DefaultErrorHandler}: consumer paused, exponential back-off, the same batch delivered
+     * again, forever (an archive must not skip records), resuming when it succeeds. Idle-partition
+     * events drive the wall-clock flush of open objects.
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> archiverContainerFactory(
+            ConsumerFactory<String, byte[]> consumerFactory, PinArchiver archiver, ArchiveProperties properties) {
+        ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitial().toMillis(), 2.0);
+        backOff.setMaxInterval(properties.retryMax().toMillis());
+
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumerFactory);
+        factory.setBatchListener(true);
+        factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+        ContainerProperties container = factory.getContainerProperties();
+        container.setAckMode(AckMode.MANUAL);
+        container.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
+        container.setConsumerRebalanceListener(archiver);
+        container.setIdlePartitionEventInterval(properties.rotateInterval().toMillis());
+        return factory;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.pinpipe.archive;
+
+import dev.pinpipe.core.PinValidation;
+import dev.pinpipe.core.PinValidator;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.event.ListenerContainerPartitionIdleEvent;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
+
+/**
+ * Archives every pin of the topic to S3 exactly once: per partition a {@link PartitionBuffer} cuts the
+ * records into objects, {@link ArchiveStore} PUTs them, and only then is the offset committed, never
+ * beyond the first record not yet stored (the reasoning is in {@link PartitionBuffer}).
+ *
+ * <p>Records that are not valid pins go to the dead-letter topic through the
+ * {@code DeadLetterPublishingRecoverer}, and the partition moves on. Any failure to store, commit or
+ * dead-letter is thrown to the container's {@code DefaultErrorHandler}, which pauses the consumer and
+ * calls this listener again with the same batch after a back-off, without end: already handled records
+ * are skipped, the objects still waiting are PUT again, and nothing is committed until they are stored.
+ *
+ * <p>Everything here runs on the consumer's thread (listener, idle events, rebalance callbacks), and
+ * each consumer has its own buffers, so the listener can run with any concurrency.
+ */
+class PinArchiver implements ConsumerAwareRebalanceListener {
+
+    static final String LISTENER_ID = "pin-archiver";
+
+    private static final Logger log = LoggerFactory.getLogger(PinArchiver.class);
+
+    private final Map<Consumer<?, ?>, Map<TopicPartition, PartitionBuffer>> buffersByConsumer = new ConcurrentHashMap<>();
+    private final ArchiveStore store;
+    private final ConsumerAwareRecordRecoverer deadLetters;
+    private final ArchiveMetrics metrics;
+    private final int flushSize;
+    private final long rotateMillis;
+
+    PinArchiver(ArchiveStore store, ConsumerAwareRecordRecoverer deadLetters, ArchiveMetrics metrics, ArchiveProperties properties) {
+        this.store = store;
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.flushSize = properties.flushSize();
+        this.rotateMillis = properties.rotateInterval().toMillis();
+    }
+
+    @KafkaListener(id = LISTENER_ID, topics = "${pinpipe.archive.topic}", containerFactory = "archiverContainerFactory")
+    public void archive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            PartitionBuffer buffer = buffers.get(partition);
+            // null: revoked while this batch was being retried; not new: handled before a retry
+            if (buffer == null || !buffer.isNew(record.offset())) {
+                continue;
+            }
+            // at or past the position: fetched before the partition was revoked and assigned again
+            // (the consumer went back to the committed offset and will deliver it again in order)
+            if (record.offset() >= positions.computeIfAbsent(partition, consumer::position)) {
+                continue;
+            }
+            absorb(record, buffer, consumer);
+        }
+        storeAndCommit(consumer, buffers);
+    }
+
+    /**
+     * Flushes a partition's open object after {@code rotate-interval} without records (wall clock).
+     * That cut is not a function of the content; it stays duplicate-free because it is committed
+     * before any later object of the partition is stored, see {@link PartitionBuffer} point 3.
+     * A failure here is only logged: the object waits in the buffer for the next batch or idle event,
+     * and nothing after it is stored or committed meanwhile.
+     */
+    @EventListener(condition = "event.listenerId.startsWith('" + LISTENER_ID + "')")
+    public void onIdlePartition(ListenerContainerPartitionIdleEvent event) {
+        Consumer<?, ?> consumer = event.getConsumer();
+        Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
+        PartitionBuffer buffer = buffers.get(event.getTopicPartition());
+        if (buffer == null) {
+            return;
+        }
+        buffer.cutIdle();
+        try {
+            storeAndCommit(consumer, buffers);
+        } catch (RuntimeException e) {
+            log.warn("Could not flush idle {}; it stays buffered and uncommitted: {}", event.getTopicPartition(), e.toString());
+        }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
+        for (TopicPartition partition : partitions) {
+            buffers.put(partition, new PartitionBuffer(partition.topic(), partition.partition(),
+                    consumer.position(partition), flushSize, rotateMillis));
+        }
+    }
+
+    /**
+     * Drops the buffers: their records are not committed, so the next owner reads them again from the
+     * committed boundary and cuts the same objects (PartitionBuffer point 2). Flushing instead would be
+     * a non-content cut needing its own commit during the rebalance; dropping costs at most one object
+     * of re-reading per partition.
+     */
+    @Override
+    public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        discard(consumer, partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        discard(consumer, partitions);
+    }
+
+    private void discard(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
+        partitions.forEach(buffers::remove);
+        if (buffers.isEmpty()) {
+            buffersByConsumer.remove(consumer);
+        }
+    }
+
+    private Map<TopicPartition, PartitionBuffer> buffersOf(Consumer<?, ?> consumer) {
+        return buffersByConsumer.computeIfAbsent(consumer, c -> new HashMap<>());
+    }
+
+    private void absorb(ConsumerRecord<String, byte[]> record, PartitionBuffer buffer, Consumer<?, ?> consumer) {
+        PinValidation validation = PinValidator.validate(record.value());
+        if (validation.isValid()) {
+            buffer.append(record.offset(), record.timestamp(), record.value());
+        } else {
+            // publishes and waits for the DLT's ack; throws (and so retries the batch) when it fails
+            deadLetters.accept(record, consumer, new InvalidPinException(validation.errors()));
+            metrics.deadLettered();
+            buffer.skip(record.offset());
+        }
+    }
+
+    private void storeAndCommit(Consumer<?, ?> consumer, Map<TopicPartition, PartitionBuffer> buffers) {
+        buffers.forEach((partition, buffer) -> storeReleased(consumer, partition, buffer));
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        buffers.forEach((partition, buffer) ->
+                buffer.offsetToCommit().ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+        commit(consumer, buffers, offsets);
+    }
+
+    private void storeReleased(Consumer<?, ?> consumer, TopicPartition partition, PartitionBuffer buffer) {
+        for (;;) {
+            ArchiveObject object = buffer.nextToStore();
+            if (object != null) {
+                store.put(object);
+                buffer.stored();
+                metrics.stored(object);
+            } else if (buffer.isAwaitingCommit()) {
+                // an idle cut was just stored: commit its end before the partition's next object
+                commit(consumer, Map.of(partition, buffer),
+                        Map.of(partition, new OffsetAndMetadata(buffer.offsetToCommit().orElseThrow())));
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static void commit(Consumer<?, ?> consumer, Map<TopicPartition, PartitionBuffer> buffers,
+            Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        consumer.commitSync(offsets);
+        offsets.forEach((partition, offset) -> buffers.get(partition).committed(offset.offset()));
+    }
+}

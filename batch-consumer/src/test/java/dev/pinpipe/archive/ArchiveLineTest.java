@@ -1,0 +1,55 @@
+package dev.pinpipe.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.PinJson;
+import dev.pinpipe.core.PinValidator;
+import dev.pinpipe.core.SamplePins;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ArchiveLineTest {
+
+    private static String line(String value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ArchiveLine.append(out, value.getBytes(StandardCharsets.UTF_8), 1, 42, 1_764_201_600_000L);
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void appendsKafkaLineageAsTheLastFieldAndKeepsThePinAsPosted() {
+        assertThat(line("{\"index\": 1, \"title\": \"a } b\"}  \n"))
+                .isEqualTo("{\"index\": 1, \"title\": \"a } b\","
+                        + "\"_kafka\":{\"partition\":1,\"offset\":42,\"timestamp\":1764201600000}}\n");
+    }
+
+    @Test
+    void prettyPrintedPinStaysOnOneLine() {
+        String line = line("{\n    \"index\": 1,\r\n    \"title\": \"x\"\n}");
+        assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
+        assertThat(line).doesNotContain("\r");
+    }
+
+    @Test
+    void everySampleLineIsStillAValidPinWithItsFieldsUntouched() throws Exception {
+        for (String raw : SamplePins.rawLines()) {
+            JsonNode original = PinJson.parse(raw);
+            if (!PinValidator.validate(original).isValid()) {
+                continue;
+            }
+            JsonNode archived = PinJson.parse(line(raw));
+            assertThat(PinValidator.validate(archived).isValid()).isTrue();
+            assertThat(archived.get("_kafka").get("offset").asLong()).isEqualTo(42);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) archived).remove("_kafka");
+            assertThat(archived).isEqualTo(original);
+        }
+    }
+
+    @Test
+    void refusesAValueThatIsNotAnObject() {
+        assertThatThrownBy(() -> line("[1, 2]")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
