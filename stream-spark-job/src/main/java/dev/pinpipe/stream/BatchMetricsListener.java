@@ -1,0 +1,123 @@
+package dev.pinpipe.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.pinpipe.core.PinJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One line per micro-batch in the log, and the same figures as one JSON line in the metrics file
+ * (read by bench/stream): Spark's progress (input and processing rate, batch duration) joined with
+ * what the writer saw (rows read / written / rejected, Kafka-timestamp-to-commit latency).
+ */
+final class BatchMetricsListener extends StreamingQueryListener {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchMetricsListener.class);
+
+    private final Map<Long, BatchOutcome> outcomes;
+    private final Path metricsFile;
+    /**
+     * The one run this listener reports on: a session may run other queries, or a restart of this
+     * one (same id, new run id) with a listener of its own.
+     */
+    private volatile UUID runId;
+    private volatile SparkSession spark;
+
+    BatchMetricsListener(Map<Long, BatchOutcome> outcomes, Path metricsFile) {
+        this.outcomes = outcomes;
+        this.metricsFile = metricsFile;
+        try {
+            Path parent = metricsFile.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of " + metricsFile, e);
+        }
+    }
+
+    void bindTo(SparkSession spark, StreamingQuery query) {
+        this.spark = spark;
+        this.runId = query.runId();
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+        StreamingQueryProgress p = event.progress();
+        if (!p.runId().equals(runId)) {
+            return;
+        }
+        BatchOutcome o = outcomes.remove(p.batchId());
+        if (o == null) {
+            return; // an idle progress report: no micro-batch ran
+        }
+        long durationMs = p.durationMs().getOrDefault("triggerExecution", -1L);
+        log.info("micro-batch {}: {} read, {} written, {} rejected{}; input {} rows/s, processed {} rows/s; "
+                        + "batch {} ms; latency p50 {} ms, p99 {} ms, max {} ms",
+                o.batchId(), o.rowsRead(), o.rowsWritten(), o.rowsRejected(), o.replay() ? " (replay skipped)" : "",
+                rate(p.inputRowsPerSecond()), rate(p.processedRowsPerSecond()), durationMs,
+                o.latencyP50Ms(), o.latencyP99Ms(), o.latencyMaxMs());
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timestamp", p.timestamp());
+        line.put("queryId", p.id().toString());
+        line.put("batchId", o.batchId());
+        line.put("replay", o.replay());
+        line.put("rowsRead", o.rowsRead());
+        line.put("rowsWritten", o.rowsWritten());
+        line.put("rowsRejected", o.rowsRejected());
+        line.put("inputRowsPerSecond", rate(p.inputRowsPerSecond()));
+        line.put("processedRowsPerSecond", rate(p.processedRowsPerSecond()));
+        line.put("batchDurationMs", durationMs);
+        line.put("latencyP50Ms", o.latencyP50Ms());
+        line.put("latencyP99Ms", o.latencyP99Ms());
+        line.put("latencyMaxMs", o.latencyMaxMs());
+        append(line);
+    }
+
+    @Override
+    public void onQueryIdle(QueryIdleEvent event) {
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+        if (!event.runId().equals(runId)) {
+            return;
+        }
+        spark.streams().removeListener(this);
+        if (event.exception().isDefined()) {
+            log.error("stream query {} failed: {}", event.id(), event.exception().get());
+        } else {
+            log.info("stream query {} stopped", event.id());
+        }
+    }
+
+    private void append(Map<String, Object> line) {
+        try {
+            Files.writeString(metricsFile, PinJson.MAPPER.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            log.warn("cannot append to {}: {}", metricsFile, e.toString()); // metrics never stop the stream
+        }
+    }
+
+    private static double rate(double rowsPerSecond) {
+        return Double.isNaN(rowsPerSecond) ? 0 : Math.round(rowsPerSecond * 10) / 10.0;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.pinpipe.stream;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+
+import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.spark.PinColumns;
+import dev.pinpipe.spark.PostgresSettings;
+import dev.pinpipe.spark.PostgresUpsert;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code foreachBatch} function: one micro-batch, one Postgres transaction holding both the
+ * upsert of its clean pins into pins_stream and its row in pipeline_runs. Either both are committed
+ * or neither; a micro-batch Spark replays after a crash (same query id, same batch id, same offsets)
+ * finds its row and is skipped. Runs on the driver, in the query's own thread.
+ */
+final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
+
+    private static final Logger log = LoggerFactory.getLogger(MicroBatchWriter.class);
+    private static final int INGESTED_AT = PinTable.COLUMNS.indexOf(PinColumns.INGESTED_AT);
+    private static final int SHOWN_REJECTS = 5;
+
+    private final PostgresSettings postgres;
+    private final Map<Long, BatchOutcome> outcomes;
+    /**
+     * The query id keys pipeline_runs and survives restarts (it lives in the checkpoint). It is only
+     * known once start() returns, while the first micro-batch may already be running: that batch
+     * waits here for {@link #bindTo}.
+     */
+    private final CompletableFuture<String> queryId = new CompletableFuture<>();
+
+    /** @param outcomes where each finished micro-batch is left for the metrics listener */
+    MicroBatchWriter(PostgresSettings postgres, Map<Long, BatchOutcome> outcomes) {
+        this.postgres = postgres;
+        this.outcomes = outcomes;
+    }
+
+    void bindTo(StreamingQuery query) {
+        queryId.complete(query.id().toString());
+    }
+
+    @Override
+    public void call(Dataset<Row> batch, Long batchId) throws Exception {
+        String runId = queryId.get(5, TimeUnit.MINUTES);
+        Instant startedAt = Instant.now();
+        batch.persist(StorageLevel.MEMORY_AND_DISK()); // counted, then cleaned, then maybe sampled
+        try (Connection c = postgres.connect()) {
+            c.setAutoCommit(false);
+            try {
+                outcomes.put(batchId, write(c, batch, runId, batchId, startedAt));
+            } catch (Exception e) {
+                rollbackQuietly(c, e);
+                throw e;
+            }
+        } finally {
+            batch.unpersist();
+        }
+    }
+
+    private BatchOutcome write(Connection c, Dataset<Row> batch, String runId, long batchId, Instant startedAt)
+            throws SQLException {
+        if (!RunLedger.claim(c, runId, batchId, startedAt)) {
+            c.rollback();
+            log.info("micro-batch {} of query {} was committed before: replay skipped", batchId, runId);
+            return BatchOutcome.replayed(batchId);
+        }
+        long read = batch.count();
+        // The clean rows come to the driver partition by partition (toLocalIterator) and go through
+        // this one connection, so a single transaction covers the whole micro-batch and the ledger
+        // row: atomic without a two-phase dance. Micro-batches are small (tens of thousands of rows,
+        // cap them with --max-offsets-per-trigger); the alternative, coalesce(1).foreachPartition with
+        // the ledger written on the executor, keeps the data off the driver but moves the whole
+        // transaction into a task whose retries we would have to reason about.
+        LatencyRecorder rows = new LatencyRecorder(PinColumns.clean(batch).toLocalIterator(), INGESTED_AT);
+        long written = PostgresUpsert.upsert(c, PinTable.PINS_STREAM, rows);
+        RunLedger.BatchCounts counts = new RunLedger.BatchCounts(read, written, read - rows.count());
+        RunLedger.record(c, runId, batchId, counts, Instant.now());
+        c.commit();
+        long[] latency = rows.latencies(Instant.now());
+        if (counts.rejected() > 0) {
+            logRejects(batch, batchId, counts.rejected());
+        }
+        return new BatchOutcome(batchId, counts.read(), counts.written(), counts.rejected(), false,
+                latency[0], latency[1], latency[2]);
+    }
+
+    /** A few of the records that are not usable pins, so an operator can see what arrives. */
+    private static void logRejects(Dataset<Row> batch, long batchId, long rejected) {
+        log.warn("micro-batch {}: {} record(s) are not usable pins and were skipped; for example:", batchId, rejected);
+        batch.filter(not(PinColumns.usable()))
+                .select(col(PinColumns.KAFKA_PARTITION), col(PinColumns.KAFKA_OFFSET), col(KafkaPinSource.VALUE))
+                .limit(SHOWN_REJECTS)
+                .collectAsList()
+                .forEach(r -> log.warn("  partition {} offset {}: {}", r.get(0), r.get(1), abbreviate(r.getString(2))));
+    }
+
+    private static String abbreviate(String value) {
+        if (value == null) {
+            return "<null value>";
+        }
+        return value.length() <= 200 ? value : value.substring(0, 200) + "…";
+    }
+
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

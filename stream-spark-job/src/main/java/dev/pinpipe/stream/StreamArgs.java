@@ -1,0 +1,137 @@
+package dev.pinpipe.stream;
+
+import dev.pinpipe.spark.PostgresSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the stream job is told: command-line flags, each falling back to its PINPIPE_* variable and
+ * then to the local default of names.md.
+ *
+ * @param master empty when neither {@code --master} nor spark-submit says where to run (then local)
+ */
+public record StreamArgs(
+        String kafkaBootstrap,
+        String topic,
+        String checkpoint,
+        Duration trigger,
+        PostgresSettings postgres,
+        Optional<String> master,
+        OptionalLong maxOffsetsPerTrigger,
+        Path metricsFile) {
+
+    public static final String USAGE = """
+            Usage: StreamJob [options]   (a flag wins over its environment variable)
+
+              --kafka-bootstrap HOST:PORT    PINPIPE_KAFKA_BOOTSTRAP, default 127.0.0.1:9092
+              --topic NAME                   default PinterestTopic
+              --checkpoint DIR|s3a://...     default $PINPIPE_HOME/checkpoints/stream
+              --trigger DURATION             micro-batch interval (500ms, 1s, 2m), default 1s
+              --jdbc-url URL                 PINPIPE_JDBC_URL, default jdbc:postgresql://127.0.0.1:5432/pinterest
+                                             (user and password: PINPIPE_DB_USER / PINPIPE_DB_PASSWORD)
+              --master URL                   default: spark-submit's master, else local[*]
+              --max-offsets-per-trigger N    cap on Kafka records per micro-batch, default unlimited
+              --metrics-file FILE            one JSON line per micro-batch,
+                                             default $PINPIPE_HOME/metrics/stream-batches.ndjson
+              --help                         this help
+            """;
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
+    private static final List<String> FLAGS = List.of("--kafka-bootstrap", "--topic", "--checkpoint", "--trigger",
+            "--jdbc-url", "--master", "--max-offsets-per-trigger", "--metrics-file");
+
+    /** Thrown for {@code --help}: the caller prints {@link #USAGE} and exits successfully. */
+    public static final class HelpRequested extends RuntimeException {
+        HelpRequested() {
+            super("help requested", null, false, false);
+        }
+    }
+
+    public static StreamArgs parse(String[] args, Map<String, String> env) {
+        Map<String, String> flags = flags(args);
+        String home = env.getOrDefault("PINPIPE_HOME", ".pinpipe");
+        return new StreamArgs(
+                pick(flags, "--kafka-bootstrap", env, "PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                flags.getOrDefault("--topic", "PinterestTopic"),
+                flags.getOrDefault("--checkpoint", Path.of(home, "checkpoints", "stream").toString()),
+                duration(flags.getOrDefault("--trigger", "1s")),
+                postgres(flags.get("--jdbc-url"), env),
+                Optional.ofNullable(flags.get("--master")),
+                flags.containsKey("--max-offsets-per-trigger")
+                        ? OptionalLong.of(positive(flags.get("--max-offsets-per-trigger")))
+                        : OptionalLong.empty(),
+                Path.of(flags.getOrDefault("--metrics-file",
+                        Path.of(home, "metrics", "stream-batches.ndjson").toString())));
+    }
+
+    private static Map<String, String> flags(String[] args) {
+        Map<String, String> flags = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                throw new HelpRequested();
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (!FLAGS.contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + arg + "' (see --help)");
+            }
+            if (arg.contains("=")) {
+                flags.put(name, arg.substring(arg.indexOf('=') + 1));
+            } else if (i + 1 < args.length) {
+                flags.put(name, args[++i]);
+            } else {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+        }
+        return flags;
+    }
+
+    /** User and password only ever come from the environment, never from a command line (ps shows it). */
+    private static PostgresSettings postgres(String jdbcUrlFlag, Map<String, String> env) {
+        PostgresSettings fromEnv = PostgresSettings.fromEnv(env);
+        return jdbcUrlFlag == null || jdbcUrlFlag.isBlank()
+                ? fromEnv
+                : new PostgresSettings(jdbcUrlFlag, fromEnv.user(), fromEnv.password());
+    }
+
+    private static String pick(Map<String, String> flags, String flag, Map<String, String> env, String var, String dflt) {
+        String value = flags.get(flag);
+        if (value == null || value.isBlank()) {
+            value = env.get(var);
+        }
+        return value == null || value.isBlank() ? dflt : value;
+    }
+
+    static Duration duration(String text) {
+        Matcher m = DURATION.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--trigger: '" + text + "' is not a duration like 500ms, 1s or 2m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
+    }
+
+    private static long positive(String text) {
+        long n;
+        try {
+            n = Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--max-offsets-per-trigger: '" + text + "' is not a number");
+        }
+        if (n <= 0) {
+            throw new IllegalArgumentException("--max-offsets-per-trigger must be positive");
+        }
+        return n;
+    }
+}

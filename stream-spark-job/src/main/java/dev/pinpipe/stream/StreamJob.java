@@ -1,0 +1,91 @@
+package dev.pinpipe.stream;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The speed layer: PinterestTopic → the pin schema → the seven rules (pin-spark) → pins_stream, one
+ * Postgres transaction per micro-batch, exactly once across restarts from the checkpoint.
+ */
+public final class StreamJob {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamJob.class);
+    private static final String QUERY_NAME = "pins-stream";
+    /** How long a SIGTERM waits for the running micro-batch before stopping anyway. */
+    private static final Duration STOP_PATIENCE = Duration.ofSeconds(30);
+
+    private StreamJob() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        StreamArgs args;
+        try {
+            args = StreamArgs.parse(argv, System.getenv());
+        } catch (StreamArgs.HelpRequested help) {
+            System.out.print(StreamArgs.USAGE);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("StreamJob: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SparkSession spark = session(args);
+        StreamingQuery query = start(spark, args);
+        GracefulStop.onShutdown(query, STOP_PATIENCE);
+        log.info("stream query {} reading {} from {}, checkpoint {}, trigger {}", query.id(), args.topic(),
+                args.kafkaBootstrap(), args.checkpoint(), args.trigger());
+        try {
+            query.awaitTermination();
+        } catch (StreamingQueryException e) {
+            log.error("stream query failed", e);
+            System.exit(1);
+        }
+    }
+
+    /** Spark-submit's master when there is one (and no --master), else local. */
+    static SparkSession session(StreamArgs args) {
+        String master = args.master().orElse(new SparkConf().get("spark.master", "local[*]"));
+        SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-stream").master(master);
+        if (master.startsWith("local")) {
+            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+        }
+        return builder.getOrCreate();
+    }
+
+    /** Starts the query with its writer and its metrics listener. */
+    static StreamingQuery start(SparkSession spark, StreamArgs args) throws TimeoutException {
+        return start(spark, args, UnaryOperator.identity());
+    }
+
+    /** @param around wraps the writer; tests use it to fail at chosen moments of a micro-batch */
+    static StreamingQuery start(SparkSession spark, StreamArgs args,
+                                UnaryOperator<VoidFunction2<Dataset<Row>, Long>> around) throws TimeoutException {
+        Map<Long, BatchOutcome> outcomes = new ConcurrentHashMap<>();
+        MicroBatchWriter writer = new MicroBatchWriter(args.postgres(), outcomes);
+        BatchMetricsListener listener = new BatchMetricsListener(outcomes, args.metricsFile());
+        spark.streams().addListener(listener);
+        StreamingQuery query = KafkaPinSource.read(spark, args)
+                .writeStream()
+                .queryName(QUERY_NAME)
+                .option("checkpointLocation", args.checkpoint())
+                .trigger(Trigger.ProcessingTime(args.trigger().toMillis()))
+                .foreachBatch(around.apply(writer))
+                .start();
+        listener.bindTo(spark, query);
+        writer.bindTo(query);
+        return query;
+    }
+}
