@@ -1,0 +1,51 @@
+package dev.pinpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * compose and the services cannot drift apart: each container gets exactly the PINPIPE_* variables
+ * its own code names — none missing (it would silently fall back to 127.0.0.1), none stale.
+ */
+class ComposeEnvironmentTest {
+
+    private static final ComposeFile COMPOSE = ComposeFile.load();
+
+    /** Compose service → the code whose variables its container must carry, and the libraries it uses. */
+    static Stream<Arguments> services() {
+        return Stream.of(
+                arguments("ingest-api", "ingest-api", List.of("pin-core")),
+                arguments("batch-consumer", "batch-consumer", List.of("pin-core")),
+                arguments("stream-spark-job", "stream-spark-job", List.of("pin-spark", "pin-core")),
+                arguments("user-emulator", "user-emulator", List.of("pin-core")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void containerEnvironmentIsWhatTheServiceReads(String service, String code, List<String> libraries) {
+        Set<String> read = ConfiguredVariables.of(code, libraries);
+        Set<String> given = new TreeSet<>(COMPOSE.service(service).environment().keySet());
+        given.removeIf(name -> !name.startsWith("PINPIPE_"));
+
+        assertThat(read).as(service + " names no PINPIPE_* variable at all: is its configuration where we look?")
+                .isNotEmpty();
+        assertThat(given).as(service + ": compose environment vs. the variables " + code + " read").isEqualTo(read);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("services")
+    void valuesPointAtComposeHostnamesNotTheHost(String service, String code, List<String> libraries) {
+        COMPOSE.service(service).environment().forEach((name, value) ->
+                assertThat(value).as(service + " " + name).isNotNull()
+                        .doesNotContain("127.0.0.1").doesNotContain("localhost"));
+    }
+}

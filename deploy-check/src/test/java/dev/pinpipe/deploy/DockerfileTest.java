@@ -1,0 +1,72 @@
+package dev.pinpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every image compose builds has a Dockerfile in the one house style: pinned bases, non-root, healthy. */
+class DockerfileTest {
+
+    private static final ComposeFile COMPOSE = ComposeFile.load();
+
+    /** Every docker/*.Dockerfile, compose's and the one the Airflow image takes its batch job from. */
+    static Stream<Path> dockerfiles() throws IOException {
+        try (Stream<Path> files = Files.list(Repo.path("docker"))) {
+            List<Path> list = files.filter(p -> p.getFileName().toString().endsWith(".Dockerfile")).sorted().toList();
+            assertThat(list).isNotEmpty();
+            return list.stream();
+        }
+    }
+
+    static Stream<ComposeFile.Service> builtServices() {
+        return COMPOSE.services().values().stream().filter(s -> s.dockerfile().isPresent());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builtServices")
+    void composeBuildsFromAnExistingDockerfile(ComposeFile.Service service) {
+        Path file = Repo.path(service.dockerfile().orElseThrow());
+        assertThat(file).as(service.name()).isRegularFile();
+        Dockerfile dockerfile = Dockerfile.read(file);
+        if (!service.oneShot()) {
+            assertThat(dockerfile.finalStage().has("HEALTHCHECK")).as(file + " HEALTHCHECK").isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dockerfiles")
+    void baseImagesArePinned(Path file) {
+        assertThat(Dockerfile.read(file).externalBases()).as(file.toString())
+                .isNotEmpty()
+                .allSatisfy(base -> assertThat(ImageRef.parse(base).pinned()).as(base).isTrue());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dockerfiles")
+    void theImageRunsAsANonRootUser(Path file) {
+        String user = Dockerfile.read(file).finalStage().last("USER").orElse("root");
+        String name = user.split(":")[0];
+        assertThat(Set.of("root", "0")).as(file + " USER " + user).doesNotContain(name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dockerfiles")
+    void theModuleIsBuiltByTheReactorInAMultiStageBuild(Path file) {
+        Dockerfile dockerfile = Dockerfile.read(file);
+        assertThat(dockerfile.stages()).as(file + " stages").hasSizeGreaterThanOrEqualTo(2);
+        String module = file.getFileName().toString().replace(".Dockerfile", "");
+        String built = module.equals("airflow") ? "batch-spark-job" : module;
+        assertThat(Repo.path(built + "/pom.xml")).as("module of " + file).isRegularFile();
+        assertThat(dockerfile.stages().get(0).instructions())
+                .as(file + " builds its module with its dependencies, tests left to CI")
+                .anySatisfy(i -> assertThat(i.arguments()).contains("-pl " + built + " -am").contains("-DskipTests"));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.pinpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Prometheus scrapes what the services expose, and the dashboard charts meters the services register. */
+class MonitoringConfigTest {
+
+    /** Spring service → the variable that sets its HTTP port (and so its /actuator/prometheus). */
+    private static final Map<String, String> SCRAPED = Map.of(
+            "ingest-api", "PINPIPE_API_PORT",
+            "batch-consumer", "PINPIPE_ARCHIVER_PORT");
+
+    private static final Pattern OWN_METRIC = Pattern.compile("\\bpinpipe_[a-z0-9_]+");
+    private static final Pattern METER_NAME = Pattern.compile("\"(pinpipe(?:\\.[a-z0-9]+)+)\"");
+    /** What Micrometer's Prometheus naming appends to counters and timers. */
+    private static final Pattern SUFFIX = Pattern.compile("(_total|_seconds(_bucket|_count|_sum|_max)?)$");
+
+    private final ComposeFile compose = ComposeFile.load();
+
+    @Test
+    void prometheusScrapesEachSpringServiceOnItsComposePort() {
+        Map<String, Object> config = yaml("docker/prometheus/prometheus.yml");
+        Map<String, String> targets = new LinkedHashMap<>();
+        Map<String, String> paths = new LinkedHashMap<>();
+        for (Object job : (List<?>) config.get("scrape_configs")) {
+            Map<String, Object> j = ComposeFile.map(job);
+            String name = String.valueOf(j.get("job_name"));
+            paths.put(name, String.valueOf(j.getOrDefault("metrics_path", "/metrics")));
+            Map<String, Object> statics = ComposeFile.map(((List<?>) j.get("static_configs")).get(0));
+            targets.put(name, ComposeFile.list(statics.get("targets")).get(0));
+        }
+        SCRAPED.forEach((service, portVariable) -> {
+            String port = compose.service(service).environment().get(portVariable);
+            assertThat(targets).as("scrape job " + service).containsEntry(service, service + ":" + port);
+            assertThat(paths).containsEntry(service, "/actuator/prometheus");
+            assertThat(Repo.read(service + "/src/main/resources/application.yml"))
+                    .as(service + " exposes the prometheus endpoint").containsPattern("include:.*prometheus");
+        });
+    }
+
+    @Test
+    void dashboardChartsOnlyMetersTheServicesRegister() {
+        Set<String> registered = new TreeSet<>();
+        for (String service : SCRAPED.keySet()) {
+            javaSources(service).forEach(f -> {
+                Matcher m = METER_NAME.matcher(Repo.read(f));
+                while (m.find()) {
+                    registered.add(m.group(1).replace('.', '_'));
+                }
+            });
+        }
+        Set<String> charted = new TreeSet<>();
+        Matcher m = OWN_METRIC.matcher(Repo.read("docker/grafana/dashboards/pinpipe.json"));
+        while (m.find()) {
+            charted.add(SUFFIX.matcher(m.group()).replaceFirst(""));
+        }
+        assertThat(charted).as("pinpipe_* series in the dashboard").isNotEmpty();
+        assertThat(registered).as("meters registered by " + SCRAPED.keySet()).containsAll(charted);
+    }
+
+    @Test
+    void dashboardUsesTheProvisionedDatasource() throws IOException {
+        Map<String, Object> provisioning = yaml("docker/grafana/provisioning/datasources/prometheus.yml");
+        String uid = String.valueOf(ComposeFile.map(((List<?>) provisioning.get("datasources")).get(0)).get("uid"));
+        JsonNode dashboard = new ObjectMapper().readTree(Repo.path("docker/grafana/dashboards/pinpipe.json").toFile());
+        assertThat(dashboard.get("panels")).isNotEmpty().allSatisfy(panel -> {
+            assertThat(panel.at("/datasource/uid").asText()).as(panel.get("title").asText()).isEqualTo(uid);
+            assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+        });
+    }
+
+    private static Map<String, Object> yaml(String file) {
+        return new Yaml(new SafeConstructor(new LoaderOptions())).load(Repo.read(file));
+    }
+
+    private static List<Path> javaSources(String module) {
+        try (Stream<Path> files = Files.walk(Repo.path(module + "/src/main/java"))) {
+            return files.filter(f -> f.toString().endsWith(".java")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
