@@ -1,0 +1,95 @@
+package dev.pinpipe.emulator;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The ingest benchmark (not a test): against a running API, measures single-pin requests/s and latency
+ * at fixed concurrency levels, latency at a fixed rate, and pins/s through {@code /pins}. Each phase
+ * gets a warm-up first and its own generated pins.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the ingest API: single-pin req/s and p50/p99 per concurrency, p99 at a fixed rate, pins/s through /pins.")
+public final class IngestBench implements Callable<Integer> {
+
+    @Option(names = "--api", defaultValue = "${env:PINPIPE_API_URL:-http://127.0.0.1:8000}", description = "the API's base URL")
+    URI api;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per phase")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "warm-up seconds before each phase")
+    int warmup;
+
+    @Option(names = "--levels", split = ",", defaultValue = "1,8,32,64", description = "concurrency levels of the single-pin phases")
+    List<Integer> levels;
+
+    @Option(names = "--fixed-rate", defaultValue = "2000", description = "requests/s of the fixed-rate phase (0 skips it)")
+    int fixedRate;
+
+    @Option(names = "--batch-size", defaultValue = "1000", description = "pins per /pins request")
+    int batchSize;
+
+    @Option(names = "--batch-concurrency", defaultValue = "4", description = "/pins requests in flight")
+    int batchConcurrency;
+
+    @Option(names = "--seed", defaultValue = "1", description = "first seed; each phase uses the next")
+    long seed;
+
+    @Option(names = "--json", description = "also print every phase as one JSON object a line")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Map.Entry<String, Summary>> results = new ArrayList<>();
+        for (int level : levels) {
+            results.add(Map.entry("single pin, concurrency " + level,
+                    phase(new RunPlan(Long.MAX_VALUE, null, 0, level, 1, null))));
+        }
+        if (fixedRate > 0) {
+            results.add(Map.entry("single pin, fixed " + fixedRate + " req/s",
+                    phase(new RunPlan(Long.MAX_VALUE, null, fixedRate, Math.max(64, fixedRate / 50), 1, null))));
+        }
+        results.add(Map.entry("/pins x" + batchSize + ", concurrency " + batchConcurrency,
+                phase(new RunPlan(Long.MAX_VALUE, null, 0, batchConcurrency, batchSize, null))));
+
+        System.out.printf(Locale.ROOT, "%-40s %12s %12s %10s %10s %8s%n", "phase", "req/s", "pins/s", "p50 ms", "p99 ms", "failed");
+        boolean allAcked = true;
+        for (Map.Entry<String, Summary> result : results) {
+            Summary s = result.getValue();
+            System.out.printf(Locale.ROOT, "%-40s %,12.0f %,12.0f %10.2f %10.2f %8d%n", result.getKey(),
+                    s.requestsPerSecond(), s.ackedPerSecond(), s.p50Millis(), s.p99Millis(), s.sent() - s.acked());
+            allAcked &= s.allAcked();
+        }
+        if (json) {
+            for (Map.Entry<String, Summary> result : results) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("phase", result.getKey());
+                line.put("summary", result.getValue());
+                System.out.println(dev.pinpipe.core.PinJson.MAPPER.writeValueAsString(line));
+            }
+        }
+        return allAcked ? 0 : 1;
+    }
+
+    private Summary phase(RunPlan plan) throws InterruptedException {
+        run(plan, Duration.ofSeconds(warmup), seed++);
+        return run(plan, Duration.ofSeconds(seconds), seed++);
+    }
+
+    private Summary run(RunPlan plan, Duration duration, long phaseSeed) throws InterruptedException {
+        RunPlan timed = new RunPlan(plan.count(), duration, plan.rate(), plan.concurrency(), plan.batchSize(), plan.pause());
+        RunStats stats = new RunStats();
+        IngestClient client = new IngestClient(api, Duration.ofSeconds(30), 20, () -> false);
+        new LoadRunner(client, new PinGenerator(phaseSeed), timed, stats, () -> false, phaseSeed).run();
+        return stats.summary();
+    }
+}
