@@ -6,15 +6,16 @@ The seed read one pretty-printed object per S3 key with schema inference; here t
 NDJSON file and the schema is the one inference gave the seed (index and downloaded as bigint, the
 rest as strings), so the read is cheap and the same for every run, and what differs is the rules.
 
---rules picks what runs between read and sink, on the same rows in the same harness:
+--rules picks what runs between read and sink, on the same rows in the same harness (several,
+comma-separated, are timed in turn within one session):
   seed    the seed's seven Python UDFs (the peer)
   none    no rules, the raw columns selected (the read floor)
   native  pinpipe's rules (pin-spark's PinColumns, built-in Column expressions), reached through
           the JVM; needs --jars with the pin-core and pin-spark jars
 
-Prints one JSON line per timed repeat and a final summary line with the median rows/s.
+Prints one JSON line per timed run and one summary line per rules with the median rows/s.
 
-    python batch_udfs.py --input pins.ndjson --rules seed --repeat 3
+    python batch_udfs.py --input pins.ndjson --rules none,seed --repeat 3
 """
 import argparse
 import json
@@ -117,46 +118,56 @@ def with_native_rules(spark, df):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", required=True, help="NDJSON pins (bench/gen_pins.py)")
-    parser.add_argument("--rules", choices=["seed", "none", "native"], default="seed")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs after one untimed warm-up")
+    parser.add_argument("--input", required=True, help="NDJSON pins (bench/harness/gen_pins.py)")
+    parser.add_argument("--rules", default="seed",
+                        help="comma-separated, from seed, none, native; several are timed in turn, run after run, "
+                             "so that they share the machine's state (the fairest order on a busy machine)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each, after one untimed warm-up of each")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--jars", default="", help="comma-separated jars (pin-core, pin-spark) for --rules native")
-    parser.add_argument("--show", type=int, default=0, help="print this many output rows first")
+    parser.add_argument("--show", type=int, default=0, help="print this many output rows of each first")
     args = parser.parse_args()
+    chosen = args.rules.split(",")
+    unknown = set(chosen) - {"seed", "none", "native"}
+    if unknown:
+        parser.error(f"unknown rules: {', '.join(sorted(unknown))}")
 
-    builder = (SparkSession.builder.master(args.master).appName(f"seed-peer-batch-{args.rules}")
+    builder = (SparkSession.builder.master(args.master).appName("seed-peer-batch")
                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.ui.enabled", "false").config("spark.driver.memory", "2g"))
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.memory", "2g"))
     if args.jars:
         builder = builder.config("spark.jars", args.jars)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
 
-    schema = PINPIPE_SCHEMA if args.rules == "native" else SEED_SCHEMA
-    raw = spark.read.schema(schema).json(args.input)
-    if args.rules == "seed":
-        out = with_seed_udfs(raw)
-    elif args.rules == "native":
-        out = with_native_rules(spark, raw)
-    else:
-        out = raw.select(*SELECTED)
-    if args.show:
-        out.show(args.show, truncate=40)
+    outputs = {}
+    for rules in chosen:
+        if rules == "seed":
+            outputs[rules] = with_seed_udfs(spark.read.schema(SEED_SCHEMA).json(args.input))
+        elif rules == "native":
+            outputs[rules] = with_native_rules(spark, spark.read.schema(PINPIPE_SCHEMA).json(args.input))
+        else:
+            outputs[rules] = spark.read.schema(SEED_SCHEMA).json(args.input).select(*SELECTED)
+        if args.show:
+            outputs[rules].show(args.show, truncate=40)
 
-    rows = raw.count()
-    out.write.format("noop").mode("overwrite").save()  # warm-up: JIT, Python workers
-    rates = []
-    for run in range(1, args.repeat + 1):
-        start = time.perf_counter()
+    rows = spark.read.schema(SEED_SCHEMA).json(args.input).count()
+    for out in outputs.values():  # warm-up: JIT, Python workers, file cache
         out.write.format("noop").mode("overwrite").save()
-        seconds = time.perf_counter() - start
-        rates.append(rows / seconds)
-        print(json.dumps({"stage": "batch", "rules": args.rules, "run": run, "rows": rows,
-                          "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)}), flush=True)
-    print(json.dumps({"stage": "batch", "rules": args.rules, "rows": rows, "master": args.master,
-                      "median_rows_per_s": round(statistics.median(rates)),
-                      "min_rows_per_s": round(min(rates)), "max_rows_per_s": round(max(rates))}), flush=True)
+    rates = {rules: [] for rules in chosen}
+    for run in range(1, args.repeat + 1):
+        for rules, out in outputs.items():
+            start = time.perf_counter()
+            out.write.format("noop").mode("overwrite").save()
+            seconds = time.perf_counter() - start
+            rates[rules].append(rows / seconds)
+            print(json.dumps({"stage": "batch", "rules": rules, "run": run, "rows": rows,
+                              "seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)}), flush=True)
+    for rules, values in rates.items():
+        print(json.dumps({"stage": "batch", "rules": rules, "rows": rows, "master": args.master, "runs": len(values),
+                          "median_rows_per_s": round(statistics.median(values)),
+                          "min_rows_per_s": round(min(values)), "max_rows_per_s": round(max(values))}), flush=True)
     spark.stop()
 
 

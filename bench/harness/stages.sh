@@ -1,0 +1,224 @@
+# The four stages of bench/run (sourced by it; uses its variables and helpers: PY, WORK, record, note,
+# log, pins_file, ensure_stack, peak_rss_mb, stop_pid, wait_http, STARTED_PIDS, QUICK, REPEAT, …).
+# Each stage measures the seed peer and pinpipe on the same input and records both; a side that
+# cannot run is recorded as not measured, with the reason.
+
+# module_jar MODULE [CLASSIFIER] — the module's built jar, building it (skipping tests) when missing
+module_jar() {
+  local module="$1" jar
+  jar="$(ls "$ROOT/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -E -- '-(sources|javadoc|tests|plain)\.jar$' | head -1 || true)"
+  if [[ -z "$jar" ]] && grep -q "<module>$module</module>" "$ROOT/pom.xml"; then
+    log "building $module (./mvnw -pl $module -am -DskipTests package)"
+    "$ROOT/mvnw" -B -ntp -q -pl "$module" -am -DskipTests package >"$WORK/build-$module.log" 2>&1 || true
+    jar="$(ls "$ROOT/$module"/target/"$module"-*.jar 2>/dev/null | grep -v -E -- '-(sources|javadoc|tests|plain)\.jar$' | head -1 || true)"
+  fi
+  echo "$jar"
+}
+
+# ---------------------------------------------------------------------------------------- batch
+# batch_median FILE RULES — the median rows/s of that rules' summary line in FILE ("-" if none)
+batch_median() {
+  "$PY" -c 'import json,sys
+v="-"
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        d=json.loads(l)
+        if d.get("rules")==sys.argv[2] and "median_rows_per_s" in d: v=d["median_rows_per_s"]
+print(v)' "$1" "$2" 2>/dev/null || echo "-"
+}
+
+# rules_alone RATE FLOOR — rows/s of the rules alone: the floor's time per row subtracted
+rules_alone() {
+  "$PY" -c 'import sys
+r,f=float(sys.argv[1]),float(sys.argv[2])
+print(round(1/(1/r-1/f)) if r<f else "-")' "$1" "$2" 2>/dev/null || echo "-"
+}
+
+stage_batch() {
+  local input rules="none,seed" jars="" core spark why="" out="$WORK/batch.log"
+  input="$(pins_file "$BATCH_ROWS")"
+  core="$(module_jar pin-core)"; spark="$(module_jar pin-spark)"
+  if [[ -n "$core" && -n "$spark" ]]; then
+    jars="$core,$spark"; rules="none,seed,native"
+  else
+    why="pin-spark's jar is not built"
+  fi
+  local cmd=("$PY" "$BENCH/seed-peer/batch_udfs.py" --input "$input" --rules "$rules" --repeat "$REPEAT")
+  [[ -n "$jars" ]] && cmd+=(--jars "$jars")
+  local shown="bench/seed-peer/batch_udfs.py --input pins-$BATCH_ROWS-seed$SEED.ndjson --rules $rules --repeat $REPEAT${jars:+ --jars pin-core.jar,pin-spark.jar} (local[2])"
+  log "batch: $shown"
+  note "- batch: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  "${cmd[@]}" >"$out" 2>"$WORK/batch.err" || why="batch_udfs.py failed (see batch.err)"
+  note "- batch: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local floor seed native
+  floor="$(batch_median "$out" none)"; seed="$(batch_median "$out" seed)"; native="$(batch_median "$out" native)"
+  [[ "$native" == "-" && -z "$why" ]] && why="the native run gave no figure (see batch.err)"
+  record batch "read + seven rules + noop ↑" "rows/s" pinpipe "$native" "${why:-$shown}"
+  record batch "read + seven rules + noop ↑" "rows/s" peer "$seed" "$shown"
+  if [[ "$floor" != "-" ]]; then
+    [[ "$native" != "-" ]] && record batch "seven rules alone (read floor subtracted) ↑" "rows/s" pinpipe "$(rules_alone "$native" "$floor")" ""
+    [[ "$seed" != "-" ]] && record batch "seven rules alone (read floor subtracted) ↑" "rows/s" peer "$(rules_alone "$seed" "$floor")" ""
+    note "- batch: read floor (same file and harness, no rules, \`noop\`): $floor rows/s; rules alone = 1/(1/rate − 1/floor). $BATCH_ROWS rows, median of $REPEAT timed runs after a warm-up, the rule sets timed in turn."
+  fi
+  note "- batch: the peer's seven rules are classic Python UDFs (\`useArrow=False\`); its follower-count rule returns null where the seed's raised — on $(json_field "$input.stats" seed_udf_raises_on) of these pins the seed's job would have failed."
+  pinpipe_batch_e2e
+}
+
+# S3 → Postgres end to end for pinpipe: the batch stage helper's benchmark (bench/batch/)
+pinpipe_batch_e2e() {
+  if [[ -x "$BENCH/batch/run" ]]; then
+    ensure_stack || { record batch "S3 → Postgres end to end ↑" "rows/s" pinpipe - "the stack did not start"; return 0; }
+    local out="$WORK/batch-e2e.log"
+    log "batch: bench/batch/run (S3 → Postgres)"
+    if "$BENCH/batch/run" --rows "$BATCH_ROWS" >"$out" 2>&1; then
+      record batch "S3 → Postgres end to end ↑" "rows/s" pinpipe "$(json_field "$out" rows_per_s)" "bench/batch/run --rows $BATCH_ROWS"
+      return 0
+    fi
+    record batch "S3 → Postgres end to end ↑" "rows/s" pinpipe - "bench/batch/run failed (log in the run's work dir)"
+  else
+    record batch "S3 → Postgres end to end ↑" "rows/s" pinpipe - "bench/batch/ has no benchmark yet"
+  fi
+}
+
+# --------------------------------------------------------------------------------------- ingest
+ensure_wrk() {
+  command -v wrk >/dev/null && return 0
+  log "installing wrk (apt-get)"
+  { apt-get update -qq && apt-get install -y -qq wrk; } >"$WORK/apt-wrk.log" 2>&1
+  command -v wrk >/dev/null
+}
+
+# settled_offsets TOPIC — the topic's total end offset once it stopped growing (≤ 30 s)
+settled_offsets() {
+  local last=-1 now
+  for _ in $(seq 1 30); do
+    now="$("$PY" "$BENCH/harness/topic_offsets.py" "$1")"
+    [[ "$now" == "$last" ]] && { echo "$now"; return 0; }
+    last="$now"; sleep 1
+  done
+  echo "$last"
+}
+
+# ingest_side SIDE URL PID — warm-up, then the measured wrk run; records req/s (pins that reached
+# the topic), p50/p99, lost pins and the server's peak RSS
+ingest_side() {
+  local side="$1" url="$2" pid="$3" pin before after out="$WORK/wrk-$1.log"
+  pin="$(head -1 "$(pins_file 1000)")"
+  local wrk=(wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${INGEST_SECONDS}s" --latency -s "$BENCH/harness/post_pin.lua" "$url")
+  BENCH_PIN="$pin" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"$((QUICK ? 3 : 10))s" -s "$BENCH/harness/post_pin.lua" "$url" >"$WORK/wrk-$side-warmup.log" 2>&1 || true
+  before="$(settled_offsets PinterestTopic)"
+  log "ingest ($side): ${wrk[*]}"
+  BENCH_PIN="$pin" "${wrk[@]}" >"$out" 2>&1 || true
+  after="$(settled_offsets PinterestTopic)"
+  local requests non2xx errors seconds p50 p99
+  requests="$(json_field "$out" requests)"; non2xx="$(json_field "$out" non2xx)"; errors="$(json_field "$out" errors)"
+  seconds="$(json_field "$out" seconds)"; p50="$(json_field "$out" p50_ms)"; p99="$(json_field "$out" p99_ms)"
+  if [[ "$requests" == "-" ]]; then
+    record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" "$side" - "wrk gave no result (see wrk-$side.log)"
+    return 0
+  fi
+  local ok=$((requests - non2xx)) reached=$((after - before))
+  local lost=$((ok - reached)); (( lost < 0 )) && lost=0
+  local shown="wrk -t$WRK_THREADS -c$CONCURRENCY -d${INGEST_SECONDS}s --latency -s bench/harness/post_pin.lua $url"
+  record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" "$side" \
+    "$("$PY" -c "print(round($reached / $seconds, 1))")" "$shown"
+  record ingest "p50 latency at c=$CONCURRENCY ↓" "ms" "$side" "$p50" ""
+  record ingest "p99 latency at c=$CONCURRENCY ↓" "ms" "$side" "$p99" ""
+  record ingest "peak RSS of the API process ↓" "MiB" "$side" "$(peak_rss_mb "$pid")" ""
+  note "- ingest ($side): $requests requests in ${seconds} s, $non2xx non-2xx, $errors socket errors/timeouts; topic end offsets $before → $after: $reached pins reached the topic, **$lost answered 2xx but lost**."
+}
+
+stage_ingest() {
+  ensure_stack || { record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "the stack did not start"; return 1; }
+  ensure_wrk || { record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "wrk is not installed"; return 1; }
+  local pin; pin="$(head -1 "$(pins_file 1000)")"
+
+  # the peer: FastAPI + uvicorn (1 worker) + kafka-python
+  SEED_PEER_PORT="$PEER_API_PORT" "$PY" "$BENCH/seed-peer/api.py" >"$WORK/peer-api.log" 2>&1 &
+  local peer=$!; STARTED_PIDS+=("$peer")
+  if wait_http "http://127.0.0.1:$PEER_API_PORT/pin/" 60 "$pin"; then
+    ingest_side peer "http://127.0.0.1:$PEER_API_PORT/pin/" "$peer"
+    note "- ingest (peer): kafka-python $("$PY" -c 'import kafka; print(kafka.__version__)') producer with its defaults: acks=$("$PY" -c 'from kafka import KafkaProducer as P; print(P.DEFAULT_CONFIG["acks"])'), enable_idempotence=$("$PY" -c 'from kafka import KafkaProducer as P; print(P.DEFAULT_CONFIG.get("enable_idempotence"))'); no key, no flush, no wait on the send future."
+  else
+    record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "the peer API did not start (see peer-api.log)"
+  fi
+  stop_pid "$peer"
+
+  # pinpipe: ingest-api (Spring Boot), same load
+  local jar; jar="$(module_jar ingest-api)"
+  if [[ -z "$jar" ]]; then
+    record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api's jar is not built (module not in the reactor yet)"
+    return 0
+  fi
+  local port="${PINPIPE_BENCH_API_PORT:-8000}"
+  PINPIPE_API_PORT="$port" java -jar "$jar" >"$WORK/pinpipe-ingest-api.log" 2>&1 &
+  local api=$!; STARTED_PIDS+=("$api")
+  if wait_http "http://127.0.0.1:$port/pin" 120 "$pin"; then
+    ingest_side pinpipe "http://127.0.0.1:$port/pin" "$api"
+  else
+    record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api did not start (see pinpipe-ingest-api.log)"
+  fi
+  stop_pid "$api"
+  [[ -x "$BENCH/ingest/run" ]] && note "- ingest: pinpipe's own stage benchmark (bench/ingest/run) was not run by this table; run it for /pins and several concurrency levels."
+  return 0
+}
+
+# -------------------------------------------------------------------------------------- archive
+stage_archive() {
+  ensure_stack || { record archive "pins/s from a pre-filled topic to S3 ↑" "pins/s" peer - "the stack did not start"; return 1; }
+  local input topic="bench.archive.peer.$RUN_ID" out="$WORK/peer-archiver.log"
+  input="$(pins_file "$ARCHIVE_PINS")"
+  log "archive (peer): pre-filling $topic with $ARCHIVE_PINS pins"
+  "$PY" "$BENCH/harness/fill_topic.py" --input "$input" --count "$ARCHIVE_PINS" --topic "$topic" >"$WORK/fill-peer.log" 2>&1
+  log "archive (peer): archiver.py, one put_object per message"
+  SEED_PEER_TOPIC="$topic" SEED_PEER_GROUP="seed-archiver-$RUN_ID" SEED_PEER_MAX_MESSAGES="$ARCHIVE_PINS" SEED_PEER_IDLE_MS=20000 \
+    /usr/bin/time -f 'BENCH {"max_rss_kb":%M}' "$PY" "$BENCH/seed-peer/archiver.py" >"$out" 2>"$WORK/peer-archiver.err" || true
+  local rate; rate="$(json_field "$out" pins_per_s)"
+  record archive "pins/s from a pre-filled topic to S3 ↑" "pins/s" peer "$rate" \
+    "SEED_PEER_MAX_MESSAGES=$ARCHIVE_PINS bench/seed-peer/archiver.py (topic pre-filled by bench/harness/fill_topic.py)"
+  PEER_ARCHIVER_RSS_MB="$(( $(json_field "$WORK/peer-archiver.err" max_rss_kb | sed 's/^-$/0/') / 1024 ))"
+  note "- archive (peer): $(json_field "$out" messages) messages → as many S3 objects (one \`put_object\` each); the archiver's peak RSS $PEER_ARCHIVER_RSS_MB MiB."
+  pinpipe_archive
+}
+
+# pinpipe's archiver: the archive stage's own benchmark (bench/archive/run), on the first
+# $ARCHIVE_PINPIPE pins of the same generated sequence (more than the peer's: at pinpipe's rate the
+# peer's count would last a fraction of a second)
+pinpipe_archive() {
+  if [[ -x "$BENCH/archive/run" ]]; then
+    local out="$WORK/pinpipe-archive.log" input
+    input="$(pins_file "$ARCHIVE_PINPIPE")"
+    local shown="bench/archive/run --pins $ARCHIVE_PINPIPE --per-message-pins $ARCHIVE_PINS --input pins-$ARCHIVE_PINPIPE-seed$SEED.ndjson"
+    log "archive (pinpipe): $shown"
+    if /usr/bin/time -f 'BENCH {"max_rss_kb":%M}' "$BENCH/archive/run" --pins "$ARCHIVE_PINPIPE" --per-message-pins "$ARCHIVE_PINS" \
+         --input "$input" >"$out" 2>"$WORK/pinpipe-archive.err"; then
+      record archive "pins/s from a pre-filled topic to S3 ↑" "pins/s" pinpipe "$(json_field "$out" pins_per_s)" "$shown"
+      record archive "peak RSS (pinpipe: the archive bench JVM, incl. its pre-fill producer) ↓" "MiB" pinpipe \
+        "$(( $(json_field "$WORK/pinpipe-archive.err" max_rss_kb) / 1024 ))" ""
+      record archive "peak RSS (pinpipe: the archive bench JVM, incl. its pre-fill producer) ↓" "MiB" peer "$PEER_ARCHIVER_RSS_MB" ""
+      note "- archive (pinpipe): bench/archive/run's own per-message mode (Java, one PUT per message, the seed's way) gave $(json_field "$out" per_message_pins_per_s) pins/s on $ARCHIVE_PINS pins in the same run."
+      return 0
+    fi
+    record archive "pins/s from a pre-filled topic to S3 ↑" "pins/s" pinpipe - "bench/archive/run failed (log in the run's work dir)"
+  else
+    record archive "pins/s from a pre-filled topic to S3 ↑" "pins/s" pinpipe - "bench/archive/ has no benchmark yet"
+  fi
+}
+
+# --------------------------------------------------------------------------------------- stream
+stage_stream() {
+  if [[ -x "$BENCH/stream/run" ]]; then
+    ensure_stack || { record stream "sustained pins/s ↑" "pins/s" pinpipe - "the stack did not start"; return 1; }
+    local out="$WORK/pinpipe-stream.log"
+    log "stream (pinpipe): bench/stream/run"
+    if "$BENCH/stream/run" $( (( QUICK )) && echo --quick ) >"$out" 2>&1; then
+      record stream "sustained pins/s ↑" "pins/s" pinpipe "$(json_field "$out" sustained_pins_per_s)" "bench/stream/run"
+      record stream "ack-to-row latency p50 ↓" "ms" pinpipe "$(json_field "$out" p50_ms)" ""
+      record stream "ack-to-row latency p99 ↓" "ms" pinpipe "$(json_field "$out" p99_ms)" ""
+      return 0
+    fi
+    record stream "sustained pins/s ↑" "pins/s" pinpipe - "bench/stream/run failed (log in the run's work dir)"
+  else
+    record stream "sustained pins/s ↑" "pins/s" pinpipe - "bench/stream/ has no benchmark yet"
+  fi
+}
