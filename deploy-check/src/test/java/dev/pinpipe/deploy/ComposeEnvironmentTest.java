@@ -20,19 +20,28 @@ class ComposeEnvironmentTest {
 
     private static final ComposeFile COMPOSE = ComposeFile.load();
 
-    /** Compose service → the code whose variables its container must carry, and the libraries it uses. */
+    private static final List<String> CORE = List.of("pin-core");
+    private static final List<String> SPARK = List.of("pin-spark", "pin-core");
+
+    /**
+     * Compose service → the code whose variables its container must carry, and the libraries that
+     * code uses. Airflow's container carries the DAG's variables and those of the batch job it runs.
+     */
     static Stream<Arguments> services() {
         return Stream.of(
-                arguments("ingest-api", "ingest-api", List.of("pin-core")),
-                arguments("batch-consumer", "batch-consumer", List.of("pin-core")),
-                arguments("stream-spark-job", "stream-spark-job", List.of("pin-spark", "pin-core")),
-                arguments("user-emulator", "user-emulator", List.of("pin-core")));
+                arguments("ingest-api", List.of("ingest-api"), CORE),
+                arguments("batch-consumer", List.of("batch-consumer"), CORE),
+                arguments("stream-spark-job", List.of("stream-spark-job"), SPARK),
+                arguments("batch-spark-job", List.of("batch-spark-job"), SPARK),
+                arguments("user-emulator", List.of("user-emulator"), CORE),
+                arguments("airflow", List.of("airflow/dags", "batch-spark-job"), SPARK));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
-    void containerEnvironmentIsWhatTheServiceReads(String service, String code, List<String> libraries) {
-        Set<String> read = ConfiguredVariables.of(code, libraries);
+    void containerEnvironmentIsWhatTheServiceReads(String service, List<String> code, List<String> libraries) {
+        Set<String> read = new TreeSet<>();
+        code.forEach(dir -> read.addAll(ConfiguredVariables.of(dir, libraries)));
         Set<String> given = new TreeSet<>(COMPOSE.service(service).environment().keySet());
         given.removeIf(name -> !name.startsWith("PINPIPE_"));
 
@@ -43,7 +52,7 @@ class ComposeEnvironmentTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("services")
-    void valuesPointAtComposeHostnamesNotTheHost(String service, String code, List<String> libraries) {
+    void valuesPointAtComposeHostnamesNotTheHost(String service, List<String> code, List<String> libraries) {
         COMPOSE.service(service).environment().forEach((name, value) ->
                 assertThat(value).as(service + " " + name).isNotNull()
                         .doesNotContain("127.0.0.1").doesNotContain("localhost"));

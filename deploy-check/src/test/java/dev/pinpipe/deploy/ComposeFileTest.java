@@ -60,15 +60,18 @@ class ComposeFileTest {
     }
 
     @Test
-    void theEmulatorRunsOnlyWhenAskedFor() {
-        assertThat(compose.service("user-emulator").profiles()).containsExactly("emulator");
-        compose.services().values().stream().filter(s -> !s.name().equals("user-emulator"))
-                .forEach(s -> assertThat(s.profiles()).as(s.name() + " profiles").isEmpty());
+    void onlyTheOnDemandToolsWaitForAProfile() {
+        Map<String, List<String>> onDemand = Map.of(
+                "user-emulator", List.of("emulator"),
+                "batch-spark-job", List.of("batch"));
+        compose.services().values().forEach(s -> assertThat(s.profiles()).as(s.name() + " profiles")
+                .isEqualTo(onDemand.getOrDefault(s.name(), List.of())));
     }
 
     @Test
     void pipelineServicesAreBuiltFromThisRepository() {
-        for (String service : List.of("ingest-api", "batch-consumer", "stream-spark-job", "user-emulator")) {
+        for (String service : List.of("ingest-api", "batch-consumer", "stream-spark-job", "user-emulator",
+                "batch-spark-job", "airflow")) {
             assertThat(compose.service(service).dockerfile()).as(service)
                     .contains("docker/" + service + ".Dockerfile");
             assertThat(compose.service(service).buildContext()).as(service + " build context").contains(".");

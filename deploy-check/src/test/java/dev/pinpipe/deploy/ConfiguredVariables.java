@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * The PINPIPE_* variables a module's own main code names: {@code ${PINPIPE_…}} placeholders in its
- * Spring configuration, and "PINPIPE_…" string literals in its Java (an args record) or Python (a DAG).
+ * Spring configuration, "PINPIPE_…" string literals in its Java (an args record) or Python (a DAG),
+ * and picocli's {@code ${env:PINPIPE_…}} defaults.
  * A library's variables (pin-spark's {@code PostgresSettings}) count when the module uses the class
  * that names them. Comments that merely mention a variable do not count; tests are not read.
  */
@@ -21,6 +22,8 @@ final class ConfiguredVariables {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(PINPIPE_[A-Z0-9_]+)");
     private static final Pattern LITERAL = Pattern.compile("[\"'](PINPIPE_[A-Z0-9_]+)[\"']");
+    /** picocli's default-value lookup, {@code ${env:PINPIPE_API_URL:-…}}. */
+    private static final Pattern PICOCLI_ENV = Pattern.compile("\\$\\{env:(PINPIPE_[A-Z0-9_]+)");
 
     private ConfiguredVariables() {
     }
@@ -64,7 +67,10 @@ final class ConfiguredVariables {
         Set<String> names = new TreeSet<>();
         if (name.matches("application.*\\.(yml|yaml|properties)")) {
             collect(PLACEHOLDER, Repo.read(file), names);
-        } else if (name.endsWith(".java") || name.endsWith(".py")) {
+        } else if (name.endsWith(".java")) {
+            collect(LITERAL, Repo.read(file), names);
+            collect(PICOCLI_ENV, Repo.read(file), names);
+        } else if (name.endsWith(".py")) {
             collect(LITERAL, Repo.read(file), names);
         }
         return names;

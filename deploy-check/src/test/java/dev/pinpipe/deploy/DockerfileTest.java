@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -68,5 +69,27 @@ class DockerfileTest {
         assertThat(dockerfile.stages().get(0).instructions())
                 .as(file + " builds its module with its dependencies, tests left to CI")
                 .anySatisfy(i -> assertThat(i.arguments()).contains("-pl " + built + " -am").contains("-DskipTests"));
+    }
+
+    @Test
+    void theAirflowImageBuildsTheBatchJobExactlyAsItsOwnImageDoes() {
+        Dockerfile.Stage airflow = Dockerfile.read(Repo.path("docker/airflow.Dockerfile")).stages().get(0);
+        Dockerfile.Stage batch = Dockerfile.read(Repo.path("docker/batch-spark-job.Dockerfile")).stages().get(0);
+        assertThat(airflow).isEqualTo(batch);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sparkJobs")
+    void sparkJobsRunWithTheRootPomsJvmOptions(String job) {
+        Dockerfile dockerfile = Dockerfile.read(Repo.path("docker/" + job + ".Dockerfile"));
+        assertThat(dockerfile.stages().get(0).instructions()).as(job + " writes jvm.options from the root pom")
+                .anySatisfy(i -> assertThat(i.arguments()).contains("-Dexpression=spark.jvm.options"));
+        assertThat(dockerfile.finalStage().last("ENTRYPOINT")).as(job + " entrypoint")
+                .hasValueSatisfying(e -> assertThat(e).contains("@/app/jvm.options"));
+        assertThat(Repo.read("pom.xml")).contains("<spark.jvm.options>");
+    }
+
+    static Stream<String> sparkJobs() {
+        return Stream.of("batch-spark-job", "stream-spark-job");
     }
 }
