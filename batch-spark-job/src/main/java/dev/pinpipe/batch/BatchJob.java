@@ -1,0 +1,75 @@
+package dev.pinpipe.batch;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The batch layer's Spark application: {@code BatchJob [--date YYYY-MM-DD | --from … --to …] [options]}
+ * (see {@link BatchArgs#USAGE}). Prints a one-line summary; exit status 0 on success or an empty day,
+ * 1 on failure, 2 on bad arguments. Runs in {@code local[*]} by default, or under spark-submit with
+ * the master it was given.
+ */
+public final class BatchJob {
+
+    private BatchJob() {
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (BatchArgs.wantsHelp(argv)) {
+            out.print(BatchArgs.USAGE);
+            return 0;
+        }
+        BatchArgs args;
+        try {
+            args = BatchArgs.parse(argv, env, Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            err.println("batch: " + e.getMessage());
+            return 2;
+        }
+        SparkSession spark = session(args);
+        try {
+            return execute(spark, args, out, err);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Runs in an existing session (tests share one); returns the exit status. */
+    static int execute(SparkSession spark, BatchArgs args, PrintStream out, PrintStream err) {
+        try {
+            BatchSummary summary = new BatchRun(spark, args, Clock.systemUTC()).run();
+            out.println(summary.line());
+            if (summary.daysFound() == 0) {
+                err.println("batch: warning: no archive objects for " + args.from()
+                        + (args.to().equals(args.from()) ? "" : ".." + args.to()) + " in s3a://" + args.bucket() + "/" + args.prefix());
+            }
+            return 0;
+        } catch (Exception e) {
+            err.println("batch: failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private static SparkSession session(BatchArgs args) {
+        SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-batch");
+        String master = args.masterOr(new SparkConf().getOption("spark.master").getOrElse(() -> null));
+        if (master != null) {
+            builder.master(master);
+        }
+        if (master != null && master.startsWith("local")) {
+            builder.config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.ui.enabled", "false");
+        }
+        S3aSettings.sparkConf(args).forEach(builder::config);
+        return builder.getOrCreate();
+    }
+}
