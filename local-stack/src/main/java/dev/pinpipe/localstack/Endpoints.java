@@ -1,0 +1,65 @@
+package dev.pinpipe.localstack;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Where the local stack listens and the fixed local names (topics, bucket, credentials, database).
+ * JDK only: both the child process ({@link LocalStackMain}) and the test side ({@link LocalStack}) use it,
+ * so the two can never disagree about an endpoint.
+ */
+public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
+
+    public static final String TOPIC = "PinterestTopic";
+    public static final String DEAD_LETTER_TOPIC = "PinterestTopic.DLT";
+    public static final String BUCKET = "pinterestdata";
+    public static final String S3_REGION = "us-east-1";
+    public static final String S3_ACCESS_KEY = "pinpipe";
+    public static final String S3_SECRET_KEY = "pinpipe-secret";
+    public static final String DATABASE = "pinterest";
+    public static final String DB_USER = "pinpipe";
+    public static final String DB_PASSWORD = "pinpipe";
+
+    public String kafkaBootstrap() {
+        return host + ":" + kafkaPort;
+    }
+
+    public String s3Endpoint() {
+        return "http://" + host + ":" + s3Port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host + ":" + pgPort + "/" + DATABASE;
+    }
+
+    public String psqlCommand() {
+        return "PGPASSWORD=" + DB_PASSWORD + " psql -h " + host + " -p " + pgPort + " -U " + DB_USER + " " + DATABASE;
+    }
+
+    /** Every PINPIPE_* variable (names.md) pointing at this stack, in a stable order. */
+    public Map<String, String> env() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PINPIPE_KAFKA_BOOTSTRAP", kafkaBootstrap());
+        env.put("PINPIPE_S3_ENDPOINT", s3Endpoint());
+        env.put("PINPIPE_S3_REGION", S3_REGION);
+        env.put("PINPIPE_S3_ACCESS_KEY", S3_ACCESS_KEY);
+        env.put("PINPIPE_S3_SECRET_KEY", S3_SECRET_KEY);
+        env.put("PINPIPE_S3_BUCKET", BUCKET);
+        env.put("PINPIPE_JDBC_URL", jdbcUrl());
+        env.put("PINPIPE_DB_USER", DB_USER);
+        env.put("PINPIPE_DB_PASSWORD", DB_PASSWORD);
+        env.put("PINPIPE_KAFKA_PORT", Integer.toString(kafkaPort));
+        env.put("PINPIPE_S3_PORT", Integer.toString(s3Port));
+        env.put("PINPIPE_PG_PORT", Integer.toString(pgPort));
+        return Collections.unmodifiableMap(env);
+    }
+
+    /** {@link #env()} as one flat JSON object (values are plain ASCII without quotes or backslashes). */
+    public String json() {
+        return env().entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+}

@@ -1,0 +1,301 @@
+package dev.pinpipe.localstack;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running local stack — Kafka, S3 and PostgreSQL in a child JVM ({@link LocalStackMain}) — and its
+ * endpoints. JDK only, so any test classpath (Spring's, Spark's) can hold it: the servers' own
+ * dependencies live only in the child.
+ *
+ * <p>The child reads control commands from its stdin and exits when that ends, so even a test JVM that
+ * is killed outright leaves no server behind.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final String CLASSPATH_RESOURCE = "/META-INF/pinpipe/local-stack.classpath";
+    private static final long START_TIMEOUT_SECONDS = Long.getLong("pinpipe.localstack.start-timeout", 180);
+    private static final long COMMAND_TIMEOUT_SECONDS = 120;
+
+    private final Endpoints endpoints;
+    private final Path dataDir;
+    private final Path logFile;
+    private final Process process;
+    private final Writer control;
+    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
+    private LocalStack(Endpoints endpoints, Path dataDir, Path logFile, Process process) {
+        this.endpoints = endpoints;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.process = process;
+        this.control = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Starts a stack on free loopback ports with its data in {@code dataDir} (created if missing, kept
+     * afterwards) and the child's output in {@code logFile}; returns once every server is ready.
+     */
+    public static LocalStack launch(Path dataDir, Path logFile) {
+        try {
+            Files.createDirectories(dataDir);
+            // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
+            Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            int[] ports = freePorts(3);
+            Endpoints endpoints = new Endpoints("127.0.0.1", ports[0], ports[1], ports[2]);
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-cp", childClasspath(),
+                    LocalStackMain.class.getName(),
+                    "--data-dir", dataDir.toAbsolutePath().toString(),
+                    "--kafka-port", Integer.toString(endpoints.kafkaPort()),
+                    "--s3-port", Integer.toString(endpoints.s3Port()),
+                    "--pg-port", Integer.toString(endpoints.pgPort()),
+                    "--control-stdin"));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            LocalStack stack = new LocalStack(endpoints, dataDir, logFile, process);
+            stack.pumpOutput();
+            stack.awaitAnswer(LocalStackMain.READY, START_TIMEOUT_SECONDS, "start");
+            return stack;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** {@code 127.0.0.1:<port>}; topics {@code PinterestTopic} and {@code PinterestTopic.DLT} exist. */
+    public String kafkaBootstrap() {
+        return endpoints.kafkaBootstrap();
+    }
+
+    /** {@code http://127.0.0.1:<port>}, path-style; bucket {@link #bucket()} exists. */
+    public String s3Endpoint() {
+        return endpoints.s3Endpoint();
+    }
+
+    public String s3Region() {
+        return Endpoints.S3_REGION;
+    }
+
+    public String s3AccessKey() {
+        return Endpoints.S3_ACCESS_KEY;
+    }
+
+    public String s3SecretKey() {
+        return Endpoints.S3_SECRET_KEY;
+    }
+
+    public String bucket() {
+        return Endpoints.BUCKET;
+    }
+
+    /** Database {@code pinterest} with pin-core's schema migrated. */
+    public String jdbcUrl() {
+        return endpoints.jdbcUrl();
+    }
+
+    public String dbUser() {
+        return Endpoints.DB_USER;
+    }
+
+    public String dbPassword() {
+        return Endpoints.DB_PASSWORD;
+    }
+
+    /** Every PINPIPE_* variable pointing at this stack, for child processes. */
+    public Map<String, String> env() {
+        return endpoints.env();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** Stops the broker (controlled shutdown); {@link #startKafka()} brings it back on the same port with its data. */
+    public void stopKafka() {
+        command("stop kafka");
+    }
+
+    public void startKafka() {
+        command("start kafka");
+    }
+
+    public void stopS3() {
+        command("stop s3");
+    }
+
+    public void startS3() {
+        command("start s3");
+    }
+
+    /** Fast shutdown: open connections are closed. */
+    public void stopPostgres() {
+        command("stop postgres");
+    }
+
+    public void startPostgres() {
+        command("start postgres");
+    }
+
+    /** Stops every server (flushing their data) and waits for the child to exit. Idempotent. */
+    @Override
+    public synchronized void close() {
+        try {
+            control.close();   // end of input: the child stops its servers and exits
+        } catch (IOException alreadyGone) {
+            // the child has exited already
+        }
+        try {
+            if (!process.waitFor(90, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    @Override
+    public String toString() {
+        return "LocalStack" + endpoints.env();
+    }
+
+    private synchronized void command(String command) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the local stack has exited; see " + logFile);
+        }
+        try {
+            control.write(command + "\n");
+            control.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the local stack does not take commands; see " + logFile, e);
+        }
+        awaitAnswer("OK " + command, COMMAND_TIMEOUT_SECONDS, command);
+    }
+
+    /** Waits for a line starting with {@code expected}; an ERR line, the child's exit or the timeout fails with its log. */
+    private void awaitAnswer(String expected, long timeoutSeconds, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        try {
+            while (true) {
+                String line = answers.poll(200, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith(expected)) {
+                    return;
+                }
+                if (line != null && line.startsWith("ERR ")) {
+                    throw failure("'" + what + "' failed: " + line);
+                }
+                if (line == null && !process.isAlive() && answers.isEmpty()) {
+                    throw failure("the local stack exited (code " + process.exitValue() + ") during '" + what + "'");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw failure("'" + what + "' took more than " + timeoutSeconds + " s");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure("interrupted during '" + what + "'");
+        }
+    }
+
+    private IllegalStateException failure(String message) {
+        String tail;
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            tail = "(no log: " + e + ")";
+        }
+        return new IllegalStateException("local stack: " + message + "\n--- last lines of " + logFile + " ---\n" + tail);
+    }
+
+    /** Copies the child's output to the log file and hands the protocol lines to {@link #awaitAnswer}. */
+    private void pumpOutput() throws IOException {
+        Writer log = Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        InputStream out = process.getInputStream();
+        Thread pump = new Thread(() -> {
+            try (log; BufferedReader in = new BufferedReader(new InputStreamReader(out, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    log.write(line);
+                    log.write('\n');
+                    log.flush();
+                    if (line.startsWith(LocalStackMain.READY) || line.startsWith("OK ") || line.startsWith("ERR ")) {
+                        answers.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the child is gone; awaitAnswer notices
+            }
+        }, "local-stack-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** This module's own classes (jar or folder) plus the dependency list the build wrote into it. */
+    private static String childClasspath() throws IOException {
+        String own;
+        try {
+            own = Path.of(LocalStack.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = LocalStack.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: build local-stack with Maven (it writes the file)");
+            }
+            return own + java.io.File.pathSeparator + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+
+    /** Holds every socket open until all are picked so the ports differ; the child binds them a moment later. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+}

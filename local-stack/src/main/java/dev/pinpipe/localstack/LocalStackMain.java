@@ -1,0 +1,218 @@
+package dev.pinpipe.localstack;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Starts Kafka, S3 and PostgreSQL on loopback in this JVM (PostgreSQL as its child process), prints
+ * their endpoints and one {@value #READY} line, and runs until SIGTERM / Ctrl-C — or, with
+ * {@code --control-stdin}, until its standard input ends, taking {@code stop|start kafka|s3|postgres}
+ * commands from it meanwhile (the test extension drives it that way).
+ */
+@Command(name = "local-stack", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Real Kafka (KRaft), S3 (s3proxy) and PostgreSQL on loopback, data kept under the data dir.")
+public final class LocalStackMain implements Callable<Integer> {
+
+    public static final String READY = "PINPIPE-LOCALSTACK-READY";
+
+    @Option(names = "--data-dir", description = "where the servers keep their data (default: $PINPIPE_HOME/data, PINPIPE_HOME=.pinpipe)")
+    Path dataDir;
+
+    @Option(names = "--fresh", description = "delete the data dir first")
+    boolean fresh;
+
+    @Option(names = "--kafka-port", defaultValue = "${env:PINPIPE_KAFKA_PORT:-9092}", description = "Kafka port (env PINPIPE_KAFKA_PORT, default ${DEFAULT-VALUE})")
+    int kafkaPort;
+
+    @Option(names = "--s3-port", defaultValue = "${env:PINPIPE_S3_PORT:-9000}", description = "S3 port (env PINPIPE_S3_PORT, default ${DEFAULT-VALUE})")
+    int s3Port;
+
+    @Option(names = "--pg-port", defaultValue = "${env:PINPIPE_PG_PORT:-5432}", description = "PostgreSQL port (env PINPIPE_PG_PORT, default ${DEFAULT-VALUE})")
+    int pgPort;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "partitions of PinterestTopic and its DLT (default ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--control-stdin", description = "read 'stop|start kafka|s3|postgres' lines from stdin, answer 'OK <command>', exit at end of input")
+    boolean controlStdin;
+
+    private final PrintStream out = System.out;
+
+    public static void main(String[] args) {
+        quietLogging();
+        System.exit(new CommandLine(new LocalStackMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        String host = "127.0.0.1";
+        String busy = busyPort(host);
+        if (busy != null) {
+            System.err.println(busy);
+            return 2;
+        }
+        Path data = (dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("PINPIPE_HOME", ".pinpipe"), "data")).toAbsolutePath();
+        if (fresh) {
+            Dirs.deleteTree(data);
+        }
+        Files.createDirectories(data);
+        // PostgreSQL may run as another user (see PostgresServer) and must reach its folder inside
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Endpoints endpoints = new Endpoints(host, kafkaPort, s3Port, pgPort);
+        ServerSet servers = new ServerSet(List.of(
+                new KafkaBroker(host, kafkaPort, freePort(host), data.resolve("kafka"), partitions),
+                new S3Server(host, s3Port, data.resolve("s3")),
+                new PostgresServer(host, pgPort, data.resolve("postgres"))));
+        Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "local-stack-shutdown"));
+        try {
+            servers.startAll();
+        } catch (Exception e) {
+            System.err.println("local-stack: start failed: " + e);
+            e.printStackTrace();
+            return 1;
+        }
+        printReady(endpoints, data);
+
+        if (controlStdin) {
+            serveControl(servers);
+        } else {
+            new CountDownLatch(1).await();   // until SIGTERM / Ctrl-C runs the shutdown hook
+        }
+        return 0;
+    }
+
+    private void printReady(Endpoints e, Path data) {
+        double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
+        out.printf(Locale.ROOT, "pinpipe local stack ready in %.1f s (data: %s)%n", seconds, data);
+        out.printf("  Kafka      bootstrap %s   topics %s (%d partitions), %s%n", e.kafkaBootstrap(), Endpoints.TOPIC, partitions, Endpoints.DEAD_LETTER_TOPIC);
+        out.printf("  S3         endpoint %s   region %s, path-style, access key %s, secret key %s, bucket %s%n",
+                e.s3Endpoint(), Endpoints.S3_REGION, Endpoints.S3_ACCESS_KEY, Endpoints.S3_SECRET_KEY, Endpoints.BUCKET);
+        out.printf("  PostgreSQL %s   user %s, password %s%n", e.jdbcUrl(), Endpoints.DB_USER, Endpoints.DB_PASSWORD);
+        out.printf("  psql       %s%n", e.psqlCommand());
+        out.println(READY + " " + e.json());
+        out.flush();
+    }
+
+    /** One command per line; the answer line lets the caller wait for exactly its command. */
+    private void serveControl(ServerSet servers) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            String command = line.trim();
+            if (command.isEmpty()) {
+                continue;
+            }
+            try {
+                servers.control(command);
+                out.println("OK " + command);
+            } catch (Exception e) {
+                out.println("ERR " + command + ": " + e);
+            }
+            out.flush();
+        }
+        // end of input: the controlling process is gone or done; the shutdown hook stops the servers
+    }
+
+    private String busyPort(String host) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("PINPIPE_KAFKA_PORT", kafkaPort);
+        ports.put("PINPIPE_S3_PORT", s3Port);
+        ports.put("PINPIPE_PG_PORT", pgPort);
+        for (Map.Entry<String, Integer> e : ports.entrySet()) {
+            try (ServerSocket ignored = new ServerSocket(e.getValue(), 1, InetAddress.getByName(host))) {
+                // free
+            } catch (IOException inUse) {
+                String flag = "--" + e.getKey().substring("PINPIPE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+                return "local-stack: port " + e.getValue() + " is already in use; set " + e.getKey() + " (or " + flag + ") to a free port";
+            }
+        }
+        return null;
+    }
+
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The servers log through slf4j-simple; INFO from a broker is noise for a developer. */
+    private static void quietLogging() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("pinpipe.log.level", "warn"));
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    }
+
+    /** The three servers, started together (PostgreSQL on the calling thread: see PostgresServer) and stopped in reverse. */
+    static final class ServerSet {
+        private final List<LocalServer> servers;
+
+        ServerSet(List<LocalServer> servers) {
+            this.servers = servers;
+        }
+
+        void startAll() throws Exception {
+            List<CompletableFuture<Void>> others = servers.stream()
+                    .filter(s -> !(s instanceof PostgresServer))
+                    .map(s -> CompletableFuture.runAsync(() -> startUnchecked(s)))
+                    .toList();
+            for (LocalServer s : servers) {
+                if (s instanceof PostgresServer) {
+                    s.start();
+                }
+            }
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
+        }
+
+        void control(String command) throws Exception {
+            String[] words = command.split("\\s+");
+            if (words.length != 2 || !List.of("stop", "start").contains(words[0])) {
+                throw new IllegalArgumentException("expected 'stop|start kafka|s3|postgres'");
+            }
+            LocalServer server = servers.stream().filter(s -> s.name().equals(words[1])).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no server '" + words[1] + "'"));
+            if (words[0].equals("stop")) {
+                server.stop();
+            } else {
+                server.start();
+            }
+        }
+
+        void stopAll() {
+            for (int i = servers.size() - 1; i >= 0; i--) {
+                try {
+                    servers.get(i).stop();
+                } catch (Exception e) {
+                    System.err.println("local-stack: stopping " + servers.get(i).name() + " failed: " + e);
+                }
+            }
+        }
+
+        private static void startUnchecked(LocalServer server) {
+            try {
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(server.name() + " did not start: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.pinpipe.localstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.pinpipe.core.db.SchemaMigrator;
+
+/**
+ * A real PostgreSQL (zonky's binaries, see {@link PostgresBinaries}) with its cluster under {@code dir}:
+ * initialised on first start (database {@code pinterest}, role {@code pinpipe}, pin-core's schema), kept
+ * across restarts. Authentication is {@code trust} on loopback only.
+ *
+ * <p>PostgreSQL refuses to run as root, so as root the server runs as {@code nobody} (through
+ * {@code setpriv}) and its cluster folder belongs to that user. {@code setpriv --pdeathsig} also kills
+ * the server if this JVM dies without running its shutdown hook, so no postmaster is ever orphaned.
+ */
+final class PostgresServer implements LocalServer {
+
+    private static final int NOBODY = 65534;
+    private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final String host;
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    PostgresServer(String host, int port, Path dir) {
+        this.host = host;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (process != null) {
+            return;
+        }
+        Path home = PostgresBinaries.install();
+        boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
+        if (fresh) {
+            initdb(home);
+        }
+        process = launch(List.of(home.resolve("bin/postgres").toString(), "-D", dir.toString(), "-p", Integer.toString(port),
+                "-c", "listen_addresses=" + host,
+                "-c", "unix_socket_directories=",        // TCP only: no socket file in a shared folder
+                "-c", "synchronous_commit=off"));       // a dev stack: commit latency matters, an OS crash does not
+        awaitConnectable();
+        createDatabase();
+    }
+
+    @Override
+    public synchronized void stop() throws Exception {
+        if (process == null) {
+            return;
+        }
+        // SIGINT is PostgreSQL's "fast" shutdown: disconnects clients, checkpoints, exits (SIGTERM would wait for clients)
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        process = null;
+    }
+
+    private void initdb(Path home) throws Exception {
+        Dirs.deleteTree(dir);
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        if (isRoot()) {
+            Files.setAttribute(dir, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(dir, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+        }
+        Process initdb = launch(List.of(home.resolve("bin/initdb").toString(), "-D", dir.toString(),
+                "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"));
+        if (!initdb.waitFor(120, TimeUnit.SECONDS) || initdb.exitValue() != 0) {
+            initdb.destroyForcibly();
+            throw new IllegalStateException("initdb failed for " + dir + " (its output is above)");
+        }
+    }
+
+    private static Process launch(List<String> command) throws IOException {
+        List<String> full = new ArrayList<>();
+        if (setprivAvailable()) {
+            full.addAll(List.of("setpriv", "--pdeathsig", "KILL"));
+            if (isRoot()) {
+                full.addAll(List.of("--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+            }
+            full.add("--");
+        } else if (isRoot()) {
+            throw new IllegalStateException("PostgreSQL cannot run as root and setpriv (util-linux) is missing");
+        }
+        full.addAll(command);
+        // output joins this process's own, which the launcher or the test extension logs
+        return new ProcessBuilder(full).inheritIO().start();
+    }
+
+    private void awaitConnectable() throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
+        while (true) {
+            try (Connection ignored = connect("postgres", "postgres")) {
+                return;
+            } catch (SQLException notYet) {
+                if (!process.isAlive()) {
+                    int code = process.exitValue();
+                    process = null;
+                    throw new IllegalStateException("PostgreSQL exited at start with code " + code + " (its output is above)", notYet);
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL did not accept connections on port " + port + " within 60 s", notYet);
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private void createDatabase() throws SQLException {
+        try (Connection admin = connect("postgres", "postgres"); Statement st = admin.createStatement()) {
+            if (!exists(st, "SELECT 1 FROM pg_roles WHERE rolname = '" + Endpoints.DB_USER + "'")) {
+                st.execute("CREATE ROLE " + Endpoints.DB_USER + " LOGIN PASSWORD '" + Endpoints.DB_PASSWORD + "'");
+            }
+            if (!exists(st, "SELECT 1 FROM pg_database WHERE datname = '" + Endpoints.DATABASE + "'")) {
+                st.execute("CREATE DATABASE " + Endpoints.DATABASE + " OWNER " + Endpoints.DB_USER);
+            }
+        }
+        try (Connection app = connect(Endpoints.DATABASE, Endpoints.DB_USER)) {
+            SchemaMigrator.migrate(app);
+        }
+    }
+
+    private Connection connect(String database, String user) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database
+                + "?connectTimeout=5&loginTimeout=5", user, Endpoints.DB_PASSWORD);
+    }
+
+    private static boolean exists(Statement st, String query) throws SQLException {
+        try (ResultSet rs = st.executeQuery(query)) {
+            return rs.next();
+        }
+    }
+
+    private static boolean isRoot() throws IOException {
+        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    }
+
+    private static boolean setprivAvailable() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (Files.isExecutable(Path.of(dir, "setpriv"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

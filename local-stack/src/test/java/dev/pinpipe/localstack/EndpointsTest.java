@@ -1,0 +1,37 @@
+package dev.pinpipe.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class EndpointsTest {
+
+    private final Endpoints endpoints = new Endpoints("127.0.0.1", 9092, 9000, 5432);
+
+    @Test
+    void defaultPortsGiveTheNamesMdDefaults() {
+        assertThat(endpoints.env())
+                .containsEntry("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+                .containsEntry("PINPIPE_S3_ENDPOINT", "http://127.0.0.1:9000")
+                .containsEntry("PINPIPE_S3_REGION", "us-east-1")
+                .containsEntry("PINPIPE_S3_ACCESS_KEY", "pinpipe")
+                .containsEntry("PINPIPE_S3_SECRET_KEY", "pinpipe-secret")
+                .containsEntry("PINPIPE_S3_BUCKET", "pinterestdata")
+                .containsEntry("PINPIPE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/pinterest")
+                .containsEntry("PINPIPE_DB_USER", "pinpipe")
+                .containsEntry("PINPIPE_DB_PASSWORD", "pinpipe");
+    }
+
+    @Test
+    void jsonIsOneFlatObjectOfTheEnv() {
+        assertThat(endpoints.json())
+                .startsWith("{\"PINPIPE_KAFKA_BOOTSTRAP\":\"127.0.0.1:9092\",")
+                .endsWith("\"PINPIPE_PG_PORT\":\"5432\"}")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void psqlLineConnectsOverTcp() {
+        assertThat(endpoints.psqlCommand()).isEqualTo("PGPASSWORD=pinpipe psql -h 127.0.0.1 -p 5432 -U pinpipe pinterest");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pinpipe.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Data survives restarts: each server stopped and started through the control channel, then the whole
+ * child process relaunched on the same data folder. Uses its own stack (not the shared one) because it
+ * stops servers and needs to own the data folder.
+ */
+class LocalStackRestartIT {
+
+    private static final TopicPartition PARTITION = new TopicPartition("PinterestTopic", 0);
+    private static final String GROUP = "restart-it";
+    private static final String OBJECT = "pins/dt=2026-11-27/restart-it.json";
+    private static final List<String> VALUES = List.of("v0", "v1", "v2", "v3");
+
+    @Test
+    void kafkaOffsetsS3ObjectsAndPostgresRowsSurviveEveryRestart() throws Exception {
+        Path run = Path.of("target", "local-stack", "restart-" + System.currentTimeMillis()).toAbsolutePath();
+        Path data = run.resolve("data");
+
+        try (LocalStack stack = LocalStack.launch(data, run.resolve("first.log"))) {
+            write(stack);
+            assertDataKept(stack);
+
+            stack.stopKafka();
+            stack.startKafka();
+            assertDataKept(stack);
+
+            stack.stopS3();
+            try (S3Client s3 = Clients.s3(stack)) {
+                assertThatThrownBy(() -> s3.listBuckets()).isInstanceOf(SdkClientException.class);
+            }
+            stack.startS3();
+            assertDataKept(stack);
+
+            stack.stopPostgres();
+            assertThatThrownBy(() -> Clients.jdbc(stack).close()).isInstanceOf(SQLException.class);
+            stack.startPostgres();
+            assertDataKept(stack);
+        }
+
+        try (LocalStack again = LocalStack.launch(data, run.resolve("second.log"))) {
+            assertDataKept(again);
+        }
+    }
+
+    private static void write(LocalStack stack) throws Exception {
+        try (KafkaProducer<String, String> producer = Clients.producer(stack)) {
+            for (String value : VALUES) {
+                producer.send(new ProducerRecord<>(PARTITION.topic(), PARTITION.partition(), "k", value)).get();
+            }
+        }
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(stack, GROUP)) {
+            consumer.commitSync(Map.of(PARTITION, new OffsetAndMetadata(2)));
+        }
+        try (S3Client s3 = Clients.s3(stack)) {
+            s3.putObject(b -> b.bucket(stack.bucket()).key(OBJECT), RequestBody.fromString("kept\n"));
+        }
+        try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement()) {
+            st.executeUpdate("INSERT INTO pipeline_runs (job, run_id, started_at) VALUES ('batch', 'restart-it', now())");
+        }
+    }
+
+    private static void assertDataKept(LocalStack stack) throws Exception {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
+        try (Admin admin = Admin.create(p)) {
+            Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+            assertThat(committed.get(PARTITION).offset()).isEqualTo(2);
+        }
+        try (KafkaConsumer<String, String> consumer = Clients.consumer(stack, "reader-" + System.nanoTime())) {
+            consumer.assign(List.of(PARTITION));
+            consumer.seekToBeginning(List.of(PARTITION));
+            List<String> values = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (values.size() < VALUES.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                }
+            }
+            assertThat(values).containsExactlyElementsOf(VALUES);
+        }
+        try (S3Client s3 = Clients.s3(stack)) {
+            assertThat(s3.getObjectAsBytes(b -> b.bucket(stack.bucket()).key(OBJECT)).asUtf8String()).isEqualTo("kept\n");
+        }
+        try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pipeline_runs WHERE run_id = 'restart-it'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+}
