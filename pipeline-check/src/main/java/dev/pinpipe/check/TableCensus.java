@@ -1,0 +1,37 @@
+package dev.pinpipe.check;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The ids in one pins table and the sums of {@code pipeline_runs} for its job. The primary key makes
+ * a doubled row impossible, so "exactly once" in a table means: every acknowledged id present, and
+ * no id that was never acknowledged.
+ */
+public record TableCensus(String table, Set<String> ids, long runs, long runRowsRead, long runRowsWritten,
+        long runRowsRejected) {
+
+    public static TableCensus take(PipelineEnv env, String table, String job) {
+        try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword());
+                Statement st = c.createStatement()) {
+            Set<String> ids = new HashSet<>();
+            try (ResultSet rs = st.executeQuery("SELECT unique_id::text FROM " + table)) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(rows_read),0), coalesce(sum(rows_written),0),"
+                    + " coalesce(sum(rows_rejected),0) FROM pipeline_runs WHERE job = '" + job + "'")) {
+                rs.next();
+                return new TableCensus(table, ids, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read " + table + " at " + env.jdbcUrl() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.pinpipe.check;
+
+import static dev.pinpipe.check.PipelineHarness.minutes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pinpipe.localstack.LocalStack;
+import dev.pinpipe.localstack.LocalStackExtension;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Crashes under load, and nothing lost, nothing doubled. The services run as separate processes
+ * started by {@code ./pinpipe up}; the stack runs under the local-stack extension so its servers can be
+ * stopped and started. A steady emulator load runs through each scenario; afterwards the load stops,
+ * the pipeline drains, and every acknowledged pin must be in the archive exactly once (no Kafka record
+ * archived twice) and in {@code pins_stream} exactly once, with no row for a pin never sent.
+ */
+@ExtendWith(LocalStackExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultInjectionIT {
+
+    private static final List<String> SERVICES = List.of("ingest-api", "batch-consumer", "stream-job");
+    private static final int KILL_CYCLES = Integer.getInteger("pinpipe.faults.cycles", 10);
+
+    private static Launcher launcher;
+    private static PipelineEnv env;
+    private static final List<Path> loads = new ArrayList<>();
+    private static final Random random = new Random(Long.getLong("pinpipe.faults.seed", 42));
+
+    @BeforeAll
+    static void startServices(LocalStack stack) {
+        Map<String, String> vars = new LinkedHashMap<>(PipelineHarness.freshEnvironment("fault-injection"));
+        vars.putAll(stack.env());
+        launcher = PipelineHarness.launcher(vars);
+        env = PipelineEnv.from(launcher.env());
+        launcher.require(minutes(15), "up", "ingest-api", "batch-consumer", "stream-job");
+    }
+
+    @AfterAll
+    static void stopServices() {
+        if (launcher != null) {
+            launcher.run(minutes(3), "down");
+            PipelineHarness.assertNothingLeft(launcher, SERVICES);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void killingServicesAtRandomLosesAndDoublesNothing() throws Exception {
+        Process load = startLoad("kills");
+        int cycles = 0;
+        while (cycles < KILL_CYCLES) {
+            Thread.sleep(2000 + random.nextInt(4000));
+            String victim = SERVICES.get(random.nextInt(SERVICES.size()));
+            launcher.kill9(victim);
+            launcher.require(minutes(5), "up", victim);
+            cycles++;
+            System.out.println("fault cycle " + cycles + ": kill -9 " + victim + ", restarted");
+        }
+        stopLoad(load);
+        reconcile("kill -9 x" + cycles + " (api/archiver/stream)");
+    }
+
+    @Test
+    @Order(2)
+    void postgresDownForTwentySecondsUnderLoad(LocalStack stack) throws Exception {
+        Process load = startLoad("postgres-down");
+        Thread.sleep(3000);
+        stack.stopPostgres();
+        Thread.sleep(20_000);
+        stack.startPostgres();
+        Thread.sleep(3000);
+        stopLoad(load);
+        reconcile("postgres down 20 s");
+    }
+
+    @Test
+    @Order(3)
+    void s3DownForTwentySecondsUnderLoad(LocalStack stack) throws Exception {
+        Process load = startLoad("s3-down");
+        Thread.sleep(3000);
+        stack.stopS3();
+        Thread.sleep(20_000);
+        stack.startS3();
+        Thread.sleep(3000);
+        stopLoad(load);
+        reconcile("s3 down 20 s");
+    }
+
+    /** A steady load until stopped: the emulator retries what a dead API did not answer. */
+    private Process startLoad(String name) {
+        Path ids = PipelineHarness.ids(launcher, name);
+        loads.add(ids);
+        return launcher.start("emulate", "--duration", "10m", "--rate", "150", "--concurrency", "8",
+                "--max-retries", "200", "--seed", Integer.toString(loads.size() * 1000 + 1), "--ids-out", ids.toString());
+    }
+
+    /** SIGTERM: the emulator stops starting requests, finishes those in flight and writes its ids. */
+    private static void stopLoad(Process load) throws InterruptedException {
+        load.destroy();
+        assertThat(load.waitFor(3, TimeUnit.MINUTES)).as("emulator stopped").isTrue();
+    }
+
+    private void reconcile(String scenario) {
+        SentPins sent = SentPins.read(loads.toArray(Path[]::new));
+        assertThat(sent.acked()).as("the load was acknowledged at all").isNotEmpty();
+        ArchiveCensus archive = Drain.archive(env, sent.acked(), minutes(4)).census();
+        TableCensus stream = Drain.table(env, "pins_stream", "stream", sent.acked(), minutes(4)).census();
+        Reconciliation r = Reconciliation.of(scenario, sent.sent(), sent.acked(), ArchiveCensus.take(env), stream, null);
+        System.out.println("FAULTS " + r.line() + " in_doubt=" + sent.inDoubt().size());
+        assertThat(r.lost()).as(r.line()).isZero();
+        assertThat(r.doubled()).as(r.line()).isZero();
+        assertThat(archive.perPin().keySet()).containsAll(sent.acked());
+    }
+
+}

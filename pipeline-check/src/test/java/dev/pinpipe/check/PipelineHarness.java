@@ -1,0 +1,134 @@
+package dev.pinpipe.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** What the pipeline tests share: the repo, a fresh PINPIPE_HOME on free ports, and reading rows back. */
+final class PipelineHarness {
+
+    static final Path ROOT = Path.of(System.getProperty("pinpipe.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path SAMPLE = ROOT.resolve("pin-core/src/test/resources/sample-pins.ndjson");
+
+    private PipelineHarness() {
+    }
+
+    /** A fresh PINPIPE_HOME under target/ and free ports for every process, as PINPIPE_* variables. */
+    static Map<String, String> freshEnvironment(String name) {
+        Path home = ROOT.resolve("pipeline-check/target/" + name);
+        deleteRecursively(home);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PINPIPE_HOME", home.toString());
+        env.put("PINPIPE_KAFKA_PORT", Integer.toString(freePort()));
+        env.put("PINPIPE_S3_PORT", Integer.toString(freePort()));
+        env.put("PINPIPE_PG_PORT", Integer.toString(freePort()));
+        env.put("PINPIPE_API_PORT", Integer.toString(freePort()));
+        env.put("PINPIPE_ARCHIVER_PORT", Integer.toString(freePort()));
+        return env;
+    }
+
+    static Launcher launcher(Map<String, String> env) {
+        return new Launcher(ROOT, env, Path.of(env.get("PINPIPE_HOME")).resolve("launcher"));
+    }
+
+    /** Every process `up` started is gone. */
+    static void assertNothingLeft(Launcher launcher, List<String> services) {
+        for (String service : services) {
+            Path pidFile = launcher.home().resolve("run").resolve(service + ".pid");
+            assertThat(pidFile).as("pid file of %s after down", service).doesNotExist();
+        }
+    }
+
+    static Path ids(Launcher launcher, String name) {
+        return launcher.home().resolve(name + ".ids");
+    }
+
+    /** Records that are not pins, straight onto the topic (the API would never publish them). */
+    static void producePoison(PipelineEnv env, List<String> values) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (String value : values) {
+                producer.send(new ProducerRecord<>(PipelineEnv.TOPIC, null, value.getBytes()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The expected-file columns of the given ids, typed as SamplePins gives them. */
+    static Map<String, Map<String, Object>> rows(PipelineEnv env, String table, Set<String> ids) throws SQLException {
+        Map<String, Map<String, Object>> rows = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword());
+                PreparedStatement ps = c.prepareStatement("SELECT unique_id::text AS unique_id, \"index\", category, title,"
+                        + " description, tag_list, follower_count, downloaded, is_image_or_video, image_src, save_location,"
+                        + " kafka_partition, kafka_offset, ingested_at FROM " + table + " WHERE unique_id::text = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("unique_id", rs.getString("unique_id"));
+                    row.put("index", rs.getInt("index"));
+                    for (String text : List.of("category", "title", "description", "tag_list")) {
+                        row.put(text, rs.getString(text));
+                    }
+                    row.put("follower_count", (Long) rs.getObject("follower_count"));
+                    row.put("downloaded", (Boolean) rs.getObject("downloaded"));
+                    for (String text : List.of("is_image_or_video", "image_src", "save_location")) {
+                        row.put(text, rs.getString(text));
+                    }
+                    assertThat(rs.getObject("kafka_partition")).as("lineage of %s", row.get("unique_id")).isNotNull();
+                    assertThat(rs.getObject("kafka_offset")).isNotNull();
+                    assertThat(rs.getObject("ingested_at")).isNotNull();
+                    rows.put(rs.getString("unique_id"), row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    static Duration minutes(long m) {
+        return Duration.ofMinutes(m);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
