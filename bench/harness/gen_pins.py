@@ -1,9 +1,10 @@
 """Writes N generated pins as NDJSON, reproducibly from a seed: the bench's one input for both sides.
 
-The pins have the seed's shape and dirty values (placeholder titles, descriptions and tag lists,
-"51k"/"2M"/"1.5k"/"User Info Error"/"" follower counts, "Image src error.", "Local save in ..."),
-and every one of them passes the pin contract and the seed's pydantic model (no nulls, integer
-index and downloaded), so the same file can be posted to either API. Prints one JSON line of
+The pins have the seed's shape and the user emulator's mix of dirty values (placeholder and blank
+titles, placeholder descriptions and tag lists, "51k"/"2M"/"1.5k"/"8.68M"/"User Info Error"/""
+follower counts, "Image src error.", "Local save in ..."), except what the seed's pydantic model
+rejected (nulls, integer follower counts): every pin passes both the pin contract and the seed's
+model, so the same file can be posted to either API. Prints one JSON line of
 statistics to stderr, including the share of rows on which the seed's own follower-count UDF
 raises (decimal or empty counts).
 
@@ -25,20 +26,20 @@ NO_TAGS = "N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e"
 
 
 def follower_count(rng):
-    """The mix of follower counts: share → shape."""
-    r = rng.random()
-    if r < 0.30:
-        return str(rng.randrange(0, 100_000))
-    if r < 0.60:
-        return f"{rng.randrange(1, 1000)}k"
-    if r < 0.70:
-        return f"{rng.randrange(1, 20)}M"
-    if r < 0.80:
-        return f"{rng.randrange(1, 1000)}.{rng.randrange(1, 10)}k"
-    if r < 0.85:
-        return f"{rng.randrange(1, 20)}.{rng.randrange(10, 100)}M"
-    if r < 0.95:
+    """The user emulator's mix (PinGenerator), minus its integer counts, which the seed's API rejected."""
+    r = rng.randrange(100)
+    if r < 10:
         return "User Info Error"
+    if r < 30:
+        return f"{rng.randrange(1, 1000)}k"
+    if r < 36:
+        return f"{rng.randrange(1, 100)}.{rng.randrange(1, 10)}k"
+    if r < 42:
+        return f"{rng.randrange(1, 21)}M"
+    if r < 45:
+        return f"{rng.randrange(1, 10)}.{rng.randrange(10, 100)}M"
+    if r < 98:
+        return str(rng.randrange(0, 100_000))
     return ""
 
 
@@ -46,22 +47,30 @@ def words(rng, low, high):
     return " ".join(rng.choice(WORDS) for _ in range(rng.randrange(low, high))).capitalize()
 
 
+def title(rng):
+    r = rng.randrange(100)
+    return "No Title Data Available" if r < 15 else "  " if r < 18 else words(rng, 3, 9)
+
+
+def description(rng):
+    r = rng.randrange(100)
+    return ("No description available" if r < 8
+            else "No description available Story format" if r < 13 else words(rng, 5, 17))
+
+
 def pin(rng, index):
     category = rng.choice(CATEGORIES)
-    r = rng.random()
-    description = ("No description available Story format" if r < 0.05
-                   else "No description available" if r < 0.10 else words(rng, 4, 16))
     return {
         "index": index,
         "unique_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-        "title": "No Title Data Available" if rng.random() < 0.10 else words(rng, 2, 8),
-        "description": description,
-        "poster_name": "User Info Error" if rng.random() < 0.2 else words(rng, 1, 3),
+        "title": title(rng),
+        "description": description(rng),
+        "poster_name": "User Info Error" if rng.randrange(100) < 40 else words(rng, 1, 3),
         "follower_count": follower_count(rng),
-        "tag_list": NO_TAGS if rng.random() < 0.15 else ",".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 8))),
+        "tag_list": NO_TAGS if rng.randrange(100) < 15 else ",".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 7))),
         "is_image_or_video": rng.choice(MEDIA),
-        "image_src": "Image src error." if rng.random() < 0.03 else f"https://i.pinimg.com/originals/{rng.getrandbits(64):016x}.jpg",
-        "downloaded": 1 if rng.random() < 0.9 else 0,
+        "image_src": "Image src error." if rng.randrange(100) < 6 else f"https://i.pinimg.com/originals/{rng.getrandbits(64):016x}.jpg",
+        "downloaded": 0 if rng.randrange(100) < 12 else 1,
         "save_location": f"Local save in /data/{category}",
         "category": category,
     }

@@ -31,6 +31,19 @@ def load(path):
     return rows, commands
 
 
+# the issue's targets: pinpipe ÷ peer, keyed by (stage, start of the metric's name)
+TARGETS = {("ingest", "single-pin req/s"): 10, ("archive", "pins/s"): 100, ("batch", "read + seven rules"): 5,
+           ("batch", "seven rules alone"): 5}
+
+
+def advantage(metric, sides):
+    """How many times better pinpipe is (> 1 = better), whichever way the metric points."""
+    p, s = sides.get("pinpipe"), sides.get("peer")
+    if not p or not s:
+        return None
+    return p / s if metric.endswith("↑") else s / p
+
+
 def fmt(value):
     if value is None:
         return "not measured"
@@ -39,46 +52,52 @@ def fmt(value):
     return f"{value:,.2f}" if value < 10 else f"{value:,.1f}"
 
 
-def ratio(sides):
-    p, s = sides.get("pinpipe"), sides.get("peer")
-    return f"{p / s:,.2f}×" if p is not None and s else "—"
+def ratio(metric, sides):
+    a = advantage(metric, sides)
+    return f"{a:,.2f}×" if a is not None else "—"
 
 
 def table(rows):
-    lines = ["| stage | metric | pinpipe | seed peer | ratio (pinpipe ÷ peer) |", "|---|---|---:|---:|---:|"]
+    lines = ["| stage | metric | pinpipe | seed peer | ratio (× better: ↑ pinpipe ÷ peer, ↓ peer ÷ pinpipe) |", "|---|---|---:|---:|---:|"]
     for (stage, metric, unit), sides in rows.items():
         peer = fmt(sides["peer"]) if "peer" in sides else "— (no peer)"
-        lines.append(f"| {stage} | {metric} [{unit}] | {fmt(sides.get('pinpipe'))} | {peer} | {ratio(sides)} |")
+        lines.append(f"| {stage} | {metric} [{unit}] | {fmt(sides.get('pinpipe'))} | {peer} | {ratio(metric, sides)} |")
     return "\n".join(lines)
 
 
 def chart(rows, title, png):
-    measured = [(k, v) for k, v in rows.items() if any(x is not None for x in v.values())]
-    up = [(k, v) for k, v in measured if k[1].endswith("↑")]
-    down = [(k, v) for k, v in measured if k[1].endswith("↓")]
-    panels = [p for p in ((up, "throughput (higher is better, log scale)"), (down, "latency (lower is better, log scale)")) if p[0]]
-    if not panels:
+    compared = [(k, v, advantage(k[1], v)) for k, v in rows.items()]
+    compared = [c for c in compared if c[2] is not None]
+    alone = [(k, v["pinpipe"]) for k, v in rows.items() if "peer" not in v and v.get("pinpipe") is not None]
+    if not compared and not alone:
         return
-    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 1.2 + 0.75 * sum(len(p[0]) for p in panels) + 0.6 * len(panels)),
-                             squeeze=False)
-    for ax, (items, label) in zip(axes[:, 0], panels):
-        names = [f"{stage}: {metric[:-2]} [{unit}]" for (stage, metric, unit), _ in items]
-        ys = range(len(items))
-        for offset, side, color in ((-0.2, "pinpipe", "#c8102e"), (0.2, "peer", "#7a7a7a")):
-            values = [v.get(side) or 0 for _, v in items]
-            bars = ax.barh([y + offset for y in ys], values, height=0.38, color=color,
-                           label="pinpipe" if side == "pinpipe" else "seed peer (Python)")
-            for bar, value in zip(bars, values):
-                if value:
-                    ax.text(value, bar.get_y() + bar.get_height() / 2, " " + fmt(value), va="center", fontsize=8)
-        ax.set_yticks(list(ys), names, fontsize=9)
+    height = 1.6 + 0.55 * len(compared) + 0.22 * len(alone)
+    fig, ax = plt.subplots(figsize=(11, height))
+    if compared:
+        names = [f"{stage}: {metric[:-2]}" for (stage, metric, unit), _, _ in compared]
+        values = [a for _, _, a in compared]
+        ys = list(range(len(compared)))
+        ax.barh(ys, values, height=0.6, color=["#c8102e" if a >= 1 else "#7a7a7a" for a in values])
+        for y, ((stage, metric, unit), sides, a) in zip(ys, compared):
+            target = next((t for (st, prefix), t in TARGETS.items() if st == stage and metric.startswith(prefix)), None)
+            ax.text(max(a, 1, target or 0) * 1.05, y, f"  {a:,.1f}×   ({fmt(sides['pinpipe'])} vs {fmt(sides['peer'])} {unit})",
+                    va="center", fontsize=8)
+            if target:
+                ax.plot([target, target], [y - 0.4, y + 0.4], color="black", linewidth=2)
+        ax.set_yticks(ys, names, fontsize=9)
         ax.invert_yaxis()
         ax.set_xscale("log")
-        ax.set_title(label, fontsize=10)
-        ax.legend(fontsize=8, loc="lower right")
-        ax.margins(x=0.25)
-    fig.suptitle(title, fontsize=11)
-    fig.tight_layout()
+        ax.axvline(1, color="black", linewidth=0.8, linestyle=":")
+        ax.set_xlim(min(0.5, min(values) / 2), max(1000, max(values) * 20))
+        ax.set_xlabel("how many times better pinpipe is than the seed's stack (log scale; dotted: equal; "
+                      "black tick: the issue's target)", fontsize=9)
+    else:
+        ax.axis("off")
+    if alone:
+        text = "pinpipe only (no peer): " + "; ".join(f"{stage} {metric[:-2]} {fmt(v)} {unit}" for (stage, metric, unit), v in alone)
+        fig.text(0.01, 0.01, text, fontsize=8, wrap=True)
+    ax.set_title(title, fontsize=11)
+    fig.tight_layout(rect=(0, 0.06 if alone else 0, 1, 1))
     fig.savefig(png, dpi=110)
 
 

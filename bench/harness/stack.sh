@@ -16,8 +16,6 @@ local_stack_classpath() {
   echo "$ROOT/local-stack/target/classes:$(cat "$cp_file")"
 }
 
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
 STACK_PID=""
 # start_stack WORKDIR — starts it and exports PINPIPE_*; returns non-zero when it did not come up in 4 min
 start_stack() {

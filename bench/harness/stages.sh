@@ -47,9 +47,7 @@ stage_batch() {
   [[ -n "$jars" ]] && cmd+=(--jars "$jars")
   local shown="bench/seed-peer/batch_udfs.py --input pins-$BATCH_ROWS-seed$SEED.ndjson --rules $rules --repeat $REPEAT${jars:+ --jars pin-core.jar,pin-spark.jar} (local[2])"
   log "batch: $shown"
-  note "- batch: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   "${cmd[@]}" >"$out" 2>"$WORK/batch.err" || why="batch_udfs.py failed (see batch.err)"
-  note "- batch: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   local floor seed native
   floor="$(batch_median "$out" none)"; seed="$(batch_median "$out" seed)"; native="$(batch_median "$out" native)"
   [[ "$native" == "-" && -z "$why" ]] && why="the native run gave no figure (see batch.err)"
@@ -117,21 +115,25 @@ ingest_side() {
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" "$side" - "wrk gave no result (see wrk-$side.log)"
     return 0
   fi
+  # wrk stops counting at the deadline while up to $CONCURRENCY requests are still in flight, so the
+  # topic may hold a few more pins than wrk counted: accepted = min(answered 2xx, reached the topic)
   local ok=$((requests - non2xx)) reached=$((after - before))
   local lost=$((ok - reached)); (( lost < 0 )) && lost=0
+  local accepted=$(( ok < reached ? ok : reached ))
   local shown="wrk -t$WRK_THREADS -c$CONCURRENCY -d${INGEST_SECONDS}s --latency -s bench/harness/post_pin.lua $url"
   record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" "$side" \
-    "$("$PY" -c "print(round($reached / $seconds, 1))")" "$shown"
+    "$("$PY" -c "print(round($accepted / $seconds, 1))")" "$shown"
   record ingest "p50 latency at c=$CONCURRENCY ↓" "ms" "$side" "$p50" ""
   record ingest "p99 latency at c=$CONCURRENCY ↓" "ms" "$side" "$p99" ""
   record ingest "peak RSS of the API process ↓" "MiB" "$side" "$(peak_rss_mb "$pid")" ""
-  note "- ingest ($side): $requests requests in ${seconds} s, $non2xx non-2xx, $errors socket errors/timeouts; topic end offsets $before → $after: $reached pins reached the topic, **$lost answered 2xx but lost**."
+  note "- ingest ($side): $requests requests in ${seconds} s, $non2xx non-2xx, $errors socket errors/timeouts; topic end offsets $before → $after: $reached pins reached the topic (in-flight requests at wrk's deadline can add up to $CONCURRENCY), **$lost answered 2xx but missing from the topic**."
 }
 
 stage_ingest() {
   ensure_stack || { record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "the stack did not start"; return 1; }
   ensure_wrk || { record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "wrk is not installed"; return 1; }
   local pin; pin="$(head -1 "$(pins_file 1000)")"
+  local PEER_API_PORT; PEER_API_PORT="$(free_port)"
 
   # the peer: FastAPI + uvicorn (1 worker) + kafka-python
   SEED_PEER_PORT="$PEER_API_PORT" "$PY" "$BENCH/seed-peer/api.py" >"$WORK/peer-api.log" 2>&1 &
@@ -150,17 +152,41 @@ stage_ingest() {
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api's jar is not built (module not in the reactor yet)"
     return 0
   fi
-  local port="${PINPIPE_BENCH_API_PORT:-8000}"
+  local port; port="$(free_port)"   # never a developer's API already on 8000
   PINPIPE_API_PORT="$port" java -jar "$jar" >"$WORK/pinpipe-ingest-api.log" 2>&1 &
   local api=$!; STARTED_PIDS+=("$api")
   if wait_http "http://127.0.0.1:$port/pin" 120 "$pin"; then
     ingest_side pinpipe "http://127.0.0.1:$port/pin" "$api"
+    pinpipe_ingest_batches "http://127.0.0.1:$port" "$api"
   else
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api did not start (see pinpipe-ingest-api.log)"
   fi
   stop_pid "$api"
-  [[ -x "$BENCH/ingest/run" ]] && note "- ingest: pinpipe's own stage benchmark (bench/ingest/run) was not run by this table; run it for /pins and several concurrency levels."
   return 0
+}
+
+# pins/s through POST /pins (pinpipe only): the ingest stage's own benchmark (bench/ingest/run.sh,
+# the user emulator's load runner) against the API this run started
+pinpipe_ingest_batches() {
+  local api="$1" pid="$2" out="$WORK/pinpipe-ingest-batches.log" metric="pins/s through POST /pins (1 000 a request, 4 in flight) ↑"
+  if [[ ! -x "$BENCH/ingest/run.sh" ]]; then
+    record ingest "$metric" "pins/s" pinpipe - "bench/ingest/ has no benchmark yet"; return 0
+  fi
+  local shown="bench/ingest/run.sh --seconds $INGEST_SECONDS --warmup 3 --levels $CONCURRENCY --fixed-rate 0 --json"
+  log "ingest (pinpipe): $shown"
+  if PINPIPE_API_URL="$api" "$BENCH/ingest/run.sh" --seconds "$INGEST_SECONDS" --warmup 3 --levels "$CONCURRENCY" --fixed-rate 0 --json \
+       >"$out" 2>"$WORK/pinpipe-ingest-batches.err"; then
+    local rate
+    rate="$("$PY" -c 'import json,sys
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        d=json.loads(l)
+        if d["phase"].startswith("/pins"): print(round(d["summary"]["acked_per_second"]))' "$out" 2>/dev/null)"
+    record ingest "$metric" "pins/s" pinpipe "${rate:--}" "$shown"
+    record ingest "peak RSS of the API process ↓" "MiB" pinpipe "$(peak_rss_mb "$pid")" "" # after /pins too
+  else
+    record ingest "$metric" "pins/s" pinpipe - "bench/ingest/run.sh failed (see the run's work dir)"
+  fi
 }
 
 # -------------------------------------------------------------------------------------- archive
