@@ -1,10 +1,7 @@
 package dev.pinpipe.spark;
 
 import dev.pinpipe.core.db.PinTable;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,7 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyOutputStream;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The one place that knows how clean pins reach PostgreSQL: COPY into a temporary staging table, then
@@ -96,8 +93,9 @@ public final class PostgresUpsert {
         String columns = PinTable.COLUMNS.stream().map(c -> '"' + c + '"').collect(Collectors.joining(", "));
         // CSV: a NULL is an unquoted empty field, every text value is quoted, so "" stays an empty string
         String sql = "COPY " + staging + " (" + columns + ") FROM STDIN WITH (FORMAT csv)";
-        PGCopyOutputStream copy = new PGCopyOutputStream(connection.unwrap(PGConnection.class), sql, COPY_BUFFER_BYTES);
-        try (OutputStream out = new BufferedOutputStream(copy, COPY_BUFFER_BYTES)) {
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(COPY_BUFFER_BYTES + 4096);
             int[] positions = null;
             StringBuilder line = new StringBuilder(512);
             while (rows.hasNext()) {
@@ -113,15 +111,21 @@ public final class PostgresUpsert {
                     appendCsv(line, row.get(positions[i]));
                 }
                 line.append('\n');
-                out.write(line.toString().getBytes(StandardCharsets.UTF_8));
+                buffer.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+                if (buffer.size() >= COPY_BUFFER_BYTES) {
+                    copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+                    buffer.reset();
+                }
             }
-        } catch (IOException e) {
-            if (e.getCause() instanceof SQLException sql1) {
-                throw sql1;
+            if (buffer.size() > 0) {
+                copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
             }
-            throw new UncheckedIOException(e);
+            return copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
-        return copy.getHandledRowCount();
     }
 
     private static int[] positions(Row row) {

@@ -1,0 +1,197 @@
+package dev.pinpipe.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.localstack.LocalStack;
+import dev.pinpipe.localstack.LocalStackExtension;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link PostgresUpsert} against a real PostgreSQL (the local stack). */
+@ExtendWith(LocalStackExtension.class)
+class PostgresUpsertIT {
+
+    private static final String A = "c5521660-f3a3-4571-b476-189975a3adb3";
+    private static final String B = "52f446b4-5a44-4f70-95cd-7a9ed2306f52";
+    private static final Instant INGESTED = Instant.parse("2026-11-27T10:15:30.123Z");
+
+    /** The shape of {@link PinColumns#clean}'s rows. */
+    private static final StructType CLEAN = schema();
+
+    private PostgresSettings settings;
+
+    @BeforeEach
+    void emptyTables(LocalStack stack) throws SQLException {
+        settings = new PostgresSettings(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword());
+        try (Connection c = settings.connect(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE pins_batch, pins_stream");
+        }
+    }
+
+    @Test
+    void upsertingTwiceLeavesOneRowPerPin() throws SQLException {
+        List<Row> rows = List.of(pin(A, 5, "first"), pin(B, 6, "second"));
+        assertThat(upsert(PinTable.PINS_BATCH, rows)).isEqualTo(2);
+        assertThat(upsert(PinTable.PINS_BATCH, rows)).isEqualTo(2);
+        assertThat(titles(PinTable.PINS_BATCH)).containsOnly(Map.entry(A, "first"), Map.entry(B, "second"));
+        assertThat(titles(PinTable.PINS_STREAM)).isEmpty();
+    }
+
+    @Test
+    void theNewestOffsetWinsAcrossAndWithinBatches() throws SQLException {
+        upsert(PinTable.PINS_STREAM, List.of(pin(A, 10, "ten")));
+        upsert(PinTable.PINS_STREAM, List.of(pin(A, 9, "nine")));
+        assertThat(titles(PinTable.PINS_STREAM)).containsOnly(Map.entry(A, "ten"));
+
+        upsert(PinTable.PINS_STREAM, List.of(pin(A, 12, "twelve"), pin(A, 11, "eleven")));
+        assertThat(titles(PinTable.PINS_STREAM)).containsOnly(Map.entry(A, "twelve"));
+    }
+
+    @Test
+    void theSameOffsetRefreshesProcessedAt() throws SQLException {
+        Instant first = Instant.parse("2026-11-27T11:00:00Z");
+        Instant second = Instant.parse("2026-11-27T12:00:00.5Z");
+        upsert(PinTable.PINS_BATCH, List.of(pin(A, 7, "same", first)));
+        upsert(PinTable.PINS_BATCH, List.of(pin(A, 7, "same", second)));
+        try (Connection c = settings.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*), max(processed_at) FROM pins_batch")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+            assertThat(rs.getTimestamp(2).toInstant()).isEqualTo(second);
+        }
+    }
+
+    @Test
+    void nullsAndAwkwardTextSurviveCopy() throws SQLException {
+        String awkward = "a,b \"quoted\" 'single'\nsecond line\r\nback\\slash \\N \\. tab\there é 🎉";
+        Row row = row(A, 3, " art ", null, "", awkward, 9_223_372_036_854_775_807L, false, "\\N", "\"\"", ",",
+                2, 42L, INGESTED, Instant.parse("2026-11-27T12:00:00Z"));
+        upsert(PinTable.PINS_BATCH, List.of(row));
+
+        try (Connection c = settings.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT * FROM pins_batch")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("unique_id")).isEqualTo(A);
+            assertThat(rs.getInt("index")).isEqualTo(3);
+            assertThat(rs.getString("category")).isEqualTo(" art ");
+            assertThat(rs.getString("title")).isNull();
+            assertThat(rs.getString("description")).isEmpty();
+            assertThat(rs.getString("tag_list")).isEqualTo(awkward);
+            assertThat(rs.getLong("follower_count")).isEqualTo(Long.MAX_VALUE);
+            assertThat(rs.getBoolean("downloaded")).isFalse();
+            assertThat(rs.getString("is_image_or_video")).isEqualTo("\\N");
+            assertThat(rs.getString("image_src")).isEqualTo("\"\"");
+            assertThat(rs.getString("save_location")).isEqualTo(",");
+            assertThat(rs.getInt("kafka_partition")).isEqualTo(2);
+            assertThat(rs.getLong("kafka_offset")).isEqualTo(42L);
+            assertThat(rs.getTimestamp("ingested_at").toInstant()).isEqualTo(INGESTED);
+            assertThat(rs.next()).isFalse();
+        }
+
+        upsert(PinTable.PINS_BATCH, List.of(row(A, 3, "art", null, null, null, null, null, null, null, null,
+                null, 43L, null, Instant.now())));
+        try (Connection c = settings.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT follower_count, downloaded, kafka_partition, ingested_at FROM pins_batch")) {
+            rs.next();
+            for (int i = 1; i <= 4; i++) {
+                assertThat(rs.getObject(i)).as("column %d", i).isNull();
+            }
+        }
+    }
+
+    @Test
+    void runsInsideTheCallersTransaction() throws SQLException {
+        try (Connection c = settings.connect()) {
+            c.setAutoCommit(false);
+            assertThat(PostgresUpsert.upsert(c, PinTable.PINS_BATCH, List.of(pin(A, 1, "rolled back")).iterator())).isEqualTo(1);
+            c.rollback();
+        }
+        assertThat(titles(PinTable.PINS_BATCH)).isEmpty();
+
+        try (Connection c = settings.connect()) {
+            Iterator<Row> rows = List.of(pin(A, 1, "x")).iterator();
+            assertThatThrownBy(() -> PostgresUpsert.upsert(c, PinTable.PINS_BATCH, rows))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
+    void writesADatasetPartitionByPartition() throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            rows.add(pin(String.format("00000000-0000-4000-8000-%012d", i), i, "pin " + i));
+        }
+        var dataset = TestSpark.session().createDataFrame(rows, CLEAN).repartition(3);
+        assertThat(PostgresUpsert.write(dataset, PinTable.PINS_STREAM, settings)).isEqualTo(100);
+        assertThat(titles(PinTable.PINS_STREAM)).hasSize(100).containsEntry("00000000-0000-4000-8000-000000000042", "pin 42");
+    }
+
+    private int upsert(PinTable table, List<Row> rows) throws SQLException {
+        try (Connection c = settings.connect()) {
+            c.setAutoCommit(false);
+            int n = PostgresUpsert.upsert(c, table, rows.iterator());
+            c.commit();
+            return n;
+        }
+    }
+
+    private Map<String, String> titles(PinTable table) throws SQLException {
+        Map<String, String> titles = new HashMap<>();
+        try (Connection c = settings.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT unique_id, title FROM " + table.tableName())) {
+            while (rs.next()) {
+                titles.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return titles;
+    }
+
+    private static Row pin(String id, long offset, String title) {
+        return pin(id, offset, title, Instant.now());
+    }
+
+    private static Row pin(String id, long offset, String title, Instant processedAt) {
+        return row(id, 0, "art", title, "d", "t", 1L, true, "image", "https://i.pinimg.com/x.jpg", "/data/art",
+                0, offset, INGESTED, processedAt);
+    }
+
+    private static Row row(Object... values) {
+        Object[] converted = Arrays.stream(values)
+                .map(v -> v instanceof Instant t ? Timestamp.from(t) : v)
+                .toArray();
+        return new GenericRowWithSchema(converted, CLEAN);
+    }
+
+    private static StructType schema() {
+        Map<String, DataType> types = Map.of(
+                "index", DataTypes.IntegerType, "follower_count", DataTypes.LongType,
+                "downloaded", DataTypes.BooleanType, "kafka_partition", DataTypes.IntegerType,
+                "kafka_offset", DataTypes.LongType, "ingested_at", DataTypes.TimestampType,
+                "processed_at", DataTypes.TimestampType);
+        StructType schema = new StructType();
+        for (String column : PinTable.COLUMNS) {
+            schema = schema.add(column, types.getOrDefault(column, DataTypes.StringType));
+        }
+        return schema;
+    }
+}
