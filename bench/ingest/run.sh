@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The ingest benchmark: single-pin req/s and p50/p99 at fixed concurrency levels, p50/p99 at a fixed
+# 2 000 req/s, and pins/s through POST /pins, measured by the user emulator from its own process on
+# loopback. Not a test: it prints figures.
+#
+#   bench/ingest/run.sh [bench options]     e.g. --seconds 20 --levels 8,32,64 --fixed-rate 2000
+#
+# Uses the API at $PINPIPE_API_URL (default http://127.0.0.1:8000) when one answers there; otherwise
+# starts the stack and the API with `./pinpipe up` and stops them with `./pinpipe down` afterwards.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+API="${PINPIPE_API_URL:-http://127.0.0.1:8000}"
+
+emulator_jar() { ls user-emulator/target/user-emulator-*-all.jar 2>/dev/null | head -1; }
+if [[ -z "$(emulator_jar)" ]]; then
+  ./mvnw -B -ntp -q -pl user-emulator -am package -DskipTests
+fi
+
+started=""
+if ! curl -fsS -o /dev/null --max-time 2 "$API/actuator/health/readiness"; then
+  echo "no API at $API: starting the stack and the API (./pinpipe up)" >&2
+  ./pinpipe up
+  started=yes
+fi
+cleanup() { if [[ -n "$started" ]]; then ./pinpipe down || true; fi; }
+trap cleanup EXIT
+
+for _ in $(seq 1 60); do
+  curl -fsS -o /dev/null --max-time 2 "$API/actuator/health/readiness" && break
+  sleep 1
+done
+
+echo "ingest benchmark against $API on $(nproc) cores, $(date -u +%FT%TZ)" >&2
+java -Xmx1g -jar "$(emulator_jar)" bench --api "$API" "$@"
