@@ -1,0 +1,25 @@
+package dev.pinpipe.stream;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One local SparkSession per test JVM: starting Spark costs seconds, queries are cheap. */
+final class SharedSpark {
+
+    private static SparkSession spark;
+
+    private SharedSpark() {
+    }
+
+    static synchronized SparkSession session() {
+        if (spark == null) {
+            spark = SparkSession.builder()
+                    .appName("stream-spark-job-tests")
+                    .master("local[2]")
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.ui.enabled", "false")
+                    .getOrCreate();
+        }
+        return spark;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.pinpipe.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StreamArgsTest {
+
+    @Test
+    void defaultsAreTheLocalNames() {
+        StreamArgs args = StreamArgs.parse(new String[0], Map.of());
+
+        assertThat(args.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
+        assertThat(args.topic()).isEqualTo("PinterestTopic");
+        assertThat(args.checkpoint()).isEqualTo(Path.of(".pinpipe", "checkpoints", "stream").toString());
+        assertThat(args.trigger()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(args.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/pinterest");
+        assertThat(args.postgres().user()).isEqualTo("pinpipe");
+        assertThat(args.master()).isEmpty();
+        assertThat(args.maxOffsetsPerTrigger()).isEmpty();
+        assertThat(args.metricsFile()).isEqualTo(Path.of(".pinpipe", "metrics", "stream-batches.ndjson"));
+    }
+
+    @Test
+    void environmentVariablesReplaceTheDefaults() {
+        StreamArgs args = StreamArgs.parse(new String[0], Map.of(
+                "PINPIPE_KAFKA_BOOTSTRAP", "kafka:29092",
+                "PINPIPE_JDBC_URL", "jdbc:postgresql://db:5432/pinterest",
+                "PINPIPE_DB_USER", "u", "PINPIPE_DB_PASSWORD", "p",
+                "PINPIPE_HOME", "/var/pinpipe"));
+
+        assertThat(args.kafkaBootstrap()).isEqualTo("kafka:29092");
+        assertThat(args.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/pinterest");
+        assertThat(args.postgres().user()).isEqualTo("u");
+        assertThat(args.postgres().password()).isEqualTo("p");
+        assertThat(args.checkpoint()).isEqualTo("/var/pinpipe/checkpoints/stream");
+    }
+
+    @Test
+    void flagsWinOverEnvironmentVariables() {
+        StreamArgs args = StreamArgs.parse(new String[] {
+                "--kafka-bootstrap", "b:1", "--topic=T", "--checkpoint", "s3a://bucket/checkpoints/stream",
+                "--trigger", "500ms", "--jdbc-url", "jdbc:postgresql://flag/pinterest", "--master", "local[2]",
+                "--max-offsets-per-trigger", "20000", "--metrics-file", "/tmp/m.ndjson"},
+                Map.of("PINPIPE_KAFKA_BOOTSTRAP", "env:1", "PINPIPE_JDBC_URL", "jdbc:postgresql://env/pinterest",
+                        "PINPIPE_DB_USER", "u"));
+
+        assertThat(args.kafkaBootstrap()).isEqualTo("b:1");
+        assertThat(args.topic()).isEqualTo("T");
+        assertThat(args.checkpoint()).isEqualTo("s3a://bucket/checkpoints/stream");
+        assertThat(args.trigger()).isEqualTo(Duration.ofMillis(500));
+        assertThat(args.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://flag/pinterest");
+        assertThat(args.postgres().user()).isEqualTo("u");
+        assertThat(args.master()).contains("local[2]");
+        assertThat(args.maxOffsetsPerTrigger()).hasValue(20000);
+        assertThat(args.metricsFile()).isEqualTo(Path.of("/tmp/m.ndjson"));
+    }
+
+    @Test
+    void triggerTakesMillisecondsSecondsOrMinutes() {
+        assertThat(StreamArgs.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(StreamArgs.duration("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(StreamArgs.duration("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> StreamArgs.duration("soon")).hasMessageContaining("500ms");
+    }
+
+    @Test
+    void helpAndUnknownOptionsAreReported() {
+        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--help"}, Map.of()))
+                .isInstanceOf(StreamArgs.HelpRequested.class);
+        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--tpoic", "x"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tpoic");
+        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--topic"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--max-offsets-per-trigger", "0"}, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(StreamArgs.USAGE).contains("--checkpoint", "--trigger", "PINPIPE_JDBC_URL");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.pinpipe.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.pinpipe.core.PinJson;
+import dev.pinpipe.localstack.LocalStack;
+import dev.pinpipe.localstack.LocalStackExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * StreamJob as its own JVM, started the way ./pinpipe up starts it (java + target/classpath.txt):
+ * killed with SIGKILL while pins flow, restarted from its checkpoint, then stopped with SIGTERM.
+ */
+@ExtendWith(LocalStackExtension.class)
+class StreamJobProcessTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path home;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() throws InterruptedException {
+        for (Process p : processes) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void killedJvmRestartsFromItsCheckpointAndWritesEveryPinOnce(LocalStack stack) throws Exception {
+        int count = 6000;
+        List<String> ids = TestPins.ids(count);
+        try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
+            Thread producer = StreamJobTest.producer(kafka, ids, 600);
+            producer.start();
+
+            Process first = launch(stack, kafka.topic, "first.log");
+            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 1500);
+            first.destroyForcibly(); // SIGKILL: no hook, no rollback by us, whatever micro-batch was running
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            Process second = launch(stack, kafka.topic, "second.log");
+            producer.join(WAIT.toMillis());
+            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) == count);
+            String queryId = PinJson.parse(Files.readAllLines(metricsFile()).get(0)).get("queryId").textValue();
+            await().atMost(WAIT).until(() -> TestDb.sumRead(TestDb.runs(stack, queryId)) >= count);
+
+            second.destroy(); // SIGTERM: the running micro-batch finishes, then the query stops
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(home.resolve("second.log"), StandardCharsets.UTF_8))
+                    .contains("stopped; the next start resumes from its checkpoint");
+
+            List<TestDb.Run> runs = TestDb.runs(stack, queryId);
+            assertThat(TestDb.sumRead(runs)).isEqualTo(count);
+            assertThat(runs.stream().mapToLong(TestDb.Run::rowsWritten).sum()).isEqualTo(count);
+            assertThat(TestDb.sumRejected(runs)).isZero();
+            assertThat(runs.stream().mapToLong(TestDb.Run::batchId))
+                    .containsExactlyElementsOf(LongStream.range(0, runs.size()).boxed().toList());
+            assertThat(TestDb.countPins(stack, ids)).isEqualTo(count);
+        }
+    }
+
+    private Process launch(LocalStack stack, String topic, String log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx1g");
+        command.addAll(Arrays.asList(System.getProperty("spark.jvm.options", "").trim().split("\\s+")));
+        command.addAll(List.of("-cp", classpath(), StreamJob.class.getName(),
+                "--topic", topic, "--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "500"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(home.resolve(log).toFile());
+        builder.environment().putAll(stack.env());
+        builder.environment().put("PINPIPE_HOME", home.toString());
+        Process process = builder.start();
+        processes.add(process);
+        return process;
+    }
+
+    /** What ./pinpipe up uses: the module's classes and target/classpath.txt (Spark included). */
+    private static String classpath() throws IOException {
+        Path target = Path.of("target");
+        return target.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
+                + Files.readString(target.resolve("classpath.txt")).trim();
+    }
+
+    private Path metricsFile() {
+        return home.resolve("metrics").resolve("stream-batches.ndjson");
+    }
+}
