@@ -31,15 +31,14 @@ final class KafkaBroker implements LocalServer {
 
     private final String host;
     private final int port;
-    private final int controllerPort;
+    private int controllerPort;   // picked at the first start (bound at once), then kept
     private final Path dir;
     private final int partitions;
     private KafkaRaftServer server;
 
-    KafkaBroker(String host, int port, int controllerPort, Path dir, int partitions) {
+    KafkaBroker(String host, int port, Path dir, int partitions) {
         this.host = host;
         this.port = port;
-        this.controllerPort = controllerPort;
         this.dir = dir;
         this.partitions = partitions;
     }
@@ -53,6 +52,9 @@ final class KafkaBroker implements LocalServer {
     public synchronized void start() throws Exception {
         if (server != null) {
             return;
+        }
+        if (controllerPort == 0) {
+            controllerPort = FreePorts.pick(1)[0];
         }
         if (!Files.exists(dir.resolve("meta.properties"))) {
             format();

@@ -8,8 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +60,7 @@ public final class LocalStack implements AutoCloseable {
             // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            int[] ports = freePorts(3);
+            int[] ports = FreePorts.pick(3);
             Endpoints endpoints = new Endpoints("127.0.0.1", ports[0], ports[1], ports[2]);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -278,24 +276,6 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException(CLASSPATH_RESOURCE + " is missing: build local-stack with Maven (it writes the file)");
             }
             return own + java.io.File.pathSeparator + new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        }
-    }
-
-    /** Holds every socket open until all are picked so the ports differ; the child binds them a moment later. */
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                sockets.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
         }
     }
 }

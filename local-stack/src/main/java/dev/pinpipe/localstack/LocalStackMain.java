@@ -81,7 +81,7 @@ public final class LocalStackMain implements Callable<Integer> {
 
         Endpoints endpoints = new Endpoints(host, kafkaPort, s3Port, pgPort);
         ServerSet servers = new ServerSet(List.of(
-                new KafkaBroker(host, kafkaPort, freePort(host), data.resolve("kafka"), partitions),
+                new KafkaBroker(host, kafkaPort, data.resolve("kafka"), partitions),
                 new S3Server(host, s3Port, data.resolve("s3")),
                 new PostgresServer(host, pgPort, data.resolve("postgres"))));
         Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "local-stack-shutdown"));
@@ -149,12 +149,6 @@ public final class LocalStackMain implements Callable<Integer> {
         return null;
     }
 
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** The servers log through slf4j-simple; INFO from a broker is noise for a developer. */
     private static void quietLogging() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("pinpipe.log.level", "warn"));
@@ -177,10 +171,17 @@ public final class LocalStackMain implements Callable<Integer> {
                     .toList();
             for (LocalServer s : servers) {
                 if (s instanceof PostgresServer) {
-                    s.start();
+                    timed(s);
                 }
             }
             CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
+        }
+
+        /** Starts one server and says how long it took (startup time is what users wait for). */
+        private static void timed(LocalServer server) throws Exception {
+            long t0 = System.nanoTime();
+            server.start();
+            System.out.printf(Locale.ROOT, "local-stack: %s started in %.1f s%n", server.name(), (System.nanoTime() - t0) / 1e9);
         }
 
         void control(String command) throws Exception {
@@ -209,7 +210,7 @@ public final class LocalStackMain implements Callable<Integer> {
 
         private static void startUnchecked(LocalServer server) {
             try {
-                server.start();
+                timed(server);
             } catch (Exception e) {
                 throw new IllegalStateException(server.name() + " did not start: " + e.getMessage(), e);
             }

@@ -26,7 +26,8 @@ class LauncherIT {
 
     @Test
     void downLeavesNoProcessBehind() throws Exception {
-        Map<String, String> env = env(freePort(), freePort(), freePort());
+        int[] ports = FreePorts.pick(3);
+        Map<String, String> env = env(ports[0], ports[1], ports[2]);
 
         Result up = pinpipe(env, "up", "stack");
         assertThat(up.exit).as(up.output).isZero();
@@ -54,7 +55,8 @@ class LauncherIT {
     @Test
     void busyPortIsOneLineNamingTheVariable() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Result up = pinpipe(env(freePort(), busy.getLocalPort(), freePort()), "up", "stack");
+            int[] ports = FreePorts.pick(2);
+            Result up = pinpipe(env(ports[0], busy.getLocalPort(), ports[1]), "up", "stack");
             assertThat(up.exit).isNotZero();
             assertThat(up.output).contains("local-stack: port " + busy.getLocalPort()
                     + " is already in use; set PINPIPE_S3_PORT (or --s3-port) to a free port");
@@ -101,11 +103,5 @@ class LauncherIT {
                 .map(p -> p.info().commandLine().orElse(""))
                 .filter(line -> line.contains(path.toString()))
                 .toList();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
