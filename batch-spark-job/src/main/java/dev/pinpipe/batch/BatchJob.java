@@ -41,8 +41,11 @@ public final class BatchJob {
         }
     }
 
-    /** Runs in an existing session (tests share one); returns the exit status. */
-    static int execute(SparkSession spark, BatchArgs args, PrintStream out, PrintStream err) {
+    /**
+     * Runs in an existing session (tests and the benchmark share one) and prints the summary; returns
+     * the exit status. The session gets the run's S3A settings.
+     */
+    public static int execute(SparkSession spark, BatchArgs args, PrintStream out, PrintStream err) {
         try {
             BatchSummary summary = new BatchRun(spark, args, Clock.systemUTC()).run();
             out.println(summary.line());
