@@ -2,6 +2,7 @@ package dev.pinpipe.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.TopicPartition;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -53,7 +54,7 @@ class ArchiverConfiguration {
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> archiverContainerFactory(
-            ConsumerFactory<String, byte[]> consumerFactory, PinArchiver archiver, ArchiveProperties properties) {
+            ConsumerFactory<String, byte[]> consumerFactory, ObjectProvider<PinArchiver> archiver, ArchiveProperties properties) {
         ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitial().toMillis(), 2.0);
         backOff.setMaxInterval(properties.retryMax().toMillis());
 
@@ -64,8 +65,9 @@ class ArchiverConfiguration {
         ContainerProperties container = factory.getContainerProperties();
         container.setAckMode(AckMode.MANUAL);
         container.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
-        container.setConsumerRebalanceListener(archiver);
         container.setIdlePartitionEventInterval(properties.rotateInterval().toMillis());
+        // looked up when the container is created: the archiver's own @KafkaListener refers to this factory
+        factory.setContainerCustomizer(c -> c.getContainerProperties().setConsumerRebalanceListener(archiver.getObject()));
         return factory;
     }
 }

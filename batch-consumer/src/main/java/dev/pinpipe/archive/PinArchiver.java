@@ -54,7 +54,7 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
         this.rotateMillis = properties.rotateInterval().toMillis();
     }
 
-    @KafkaListener(id = LISTENER_ID, topics = "${pinpipe.archive.topic}", containerFactory = "archiverContainerFactory")
+    @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = "${pinpipe.archive.topic}", containerFactory = "archiverContainerFactory")
     public void archive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
         Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
         Map<TopicPartition, Long> positions = new HashMap<>();

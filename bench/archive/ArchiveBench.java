@@ -1,0 +1,256 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pinpipe.archive.BatchConsumerApplication;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The archive stage's benchmark: pins/s from a pre-filled topic to the local S3 server, for
+ * PinArchiver (the real application, default settings) and for a "one object per message" consumer
+ * that mimics the seed's (poll, then one PUT of the pretty-printed pin per message as consumer{i}.json),
+ * side by side in one run. Prints a table and one JSON line (pins_per_s, per_message_pins_per_s, ratio).
+ *
+ * <p>Run through {@code bench/archive/run}; reads the PINPIPE_* variables of a running stack.
+ */
+public final class ArchiveBench {
+
+    private static final String PIN_TEMPLATE = "{\"index\": %d, \"unique_id\": \"%s\", \"title\": \"Tattoo art vintage home ideas gift the\", "
+            + "\"description\": \"Budget space tattoo beauty ideas art space for your home and the best of the season\", "
+            + "\"poster_name\": \"User Info Error\", \"follower_count\": \"%s\", \"tag_list\": \"home,tips,for,design,space\", "
+            + "\"is_image_or_video\": \"image\", \"image_src\": \"https://i.pinimg.com/originals/%016x.jpg\", \"downloaded\": %d, "
+            + "\"save_location\": \"Local save in /data/%s\", \"category\": \"%s\"}";
+    private static final String[] CATEGORIES = {"diy-and-crafts", "quotes", "home-decor", "tattoos", "beauty", "travel", "art", "education"};
+    private static final String[] FOLLOWERS = {"554k", "1.5k", "User Info Error", "12", "2M", "51k", ""};
+
+    private final Map<String, String> env = System.getenv();
+    private final String bootstrap = env.getOrDefault("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+    private final String endpoint = env.getOrDefault("PINPIPE_S3_ENDPOINT", "http://127.0.0.1:9000");
+    private final String region = env.getOrDefault("PINPIPE_S3_REGION", "us-east-1");
+    private final String accessKey = env.getOrDefault("PINPIPE_S3_ACCESS_KEY", "pinpipe");
+    private final String secretKey = env.getOrDefault("PINPIPE_S3_SECRET_KEY", "pinpipe-secret");
+    private final String bucket = env.getOrDefault("PINPIPE_S3_BUCKET", "pinterestdata");
+    private final String run = "bench-" + System.currentTimeMillis();
+
+    public static void main(String[] args) throws Exception {
+        // the bench's own Kafka clients log at WARN like the application (logback's default is DEBUG)
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        int pins = 1_000_000;
+        int perMessagePins = 20_000;
+        Path input = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--pins" -> pins = Integer.parseInt(args[++i]);
+                case "--per-message-pins" -> perMessagePins = Integer.parseInt(args[++i]);
+                case "--input" -> input = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + " (usage: --pins N [--per-message-pins M] [--input pins.ndjson])");
+            }
+        }
+        new ArchiveBench().run(pins, Math.min(perMessagePins, pins), input);
+        System.exit(0); // the Kafka/S3 clients' daemon-less threads must not keep the JVM
+    }
+
+    private void run(int pins, int perMessagePins, Path input) throws Exception {
+        String topic = "bench.archive." + run;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+             S3Client s3 = s3()) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            long fillStart = System.nanoTime();
+            fill(topic, pins, input);
+            log("pre-filled %s with %,d pins in %.1f s", topic, pins, seconds(fillStart));
+
+            Result pinpipe = pinArchiver(admin, topic, pins);
+            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s (%.1f s end to end incl. the %s idle flush of the last objects)",
+                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.endToEndSeconds, "10 s");
+
+            Result perMessage = perMessage(s3, topic, perMessagePins);
+            log("one object per message: %,d pins, %.0f pins/s", perMessagePins, perMessage.pinsPerSecond);
+
+            double ratio = pinpipe.pinsPerSecond / perMessage.pinsPerSecond;
+            System.out.printf("%n| mode | pins | objects | pins/s |%n|---|---:|---:|---:|%n");
+            System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s) | %,d | %,d | %,.0f |%n", pins, pinpipe.objects, pinpipe.pinsPerSecond);
+            System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond);
+            System.out.printf("| ratio | | | %.0f× |%n%n", ratio);
+            System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"per_message_pins\":%d,"
+                            + "\"per_message_pins_per_s\":%.0f,\"ratio\":%.1f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
+                    pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, perMessagePins,
+                    perMessage.pinsPerSecond, ratio, topic, run);
+        }
+    }
+
+    private record Result(double pinsPerSecond, long objects, double endToEndSeconds) {
+    }
+
+    /** Pre-fills the topic as the ingest API would: key unique_id, value the pin's bytes, lz4, acks=all. */
+    private void fill(String topic, int pins, Path input) throws Exception {
+        List<String> lines = input == null ? List.of() : Files.readAllLines(input);
+        ObjectMapper json = new ObjectMapper();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 262144,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 134217728L), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < pins; i++) {
+                String id;
+                String pin;
+                if (lines.isEmpty()) {
+                    id = UUID.randomUUID().toString();
+                    String category = CATEGORIES[i % CATEGORIES.length];
+                    pin = PIN_TEMPLATE.formatted(i, id, FOLLOWERS[i % FOLLOWERS.length], (long) i * 7919, i % 2, category, category);
+                } else {
+                    pin = lines.get(i % lines.size());
+                    id = json.readTree(pin).get("unique_id").asText();
+                }
+                producer.send(new ProducerRecord<>(topic, id, pin.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * The real application with its default cutting settings. Throughput is measured on the
+     * "pinpipe.archive.records" counter, from its first move to its last move before the idle
+     * flush of the final open objects (that flush waits for 10 s of idleness by design and is
+     * reported separately as the end-to-end time).
+     */
+    private Result pinArchiver(Admin admin, String topic, int pins) throws Exception {
+        long start = System.nanoTime();
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(BatchConsumerApplication.class).run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--spring.kafka.consumer.group-id=pin-archiver." + run,
+                "--pinpipe.archive.topic=" + topic,
+                "--pinpipe.s3.endpoint=" + endpoint,
+                "--pinpipe.s3.region=" + region,
+                "--pinpipe.s3.access-key=" + accessKey,
+                "--pinpipe.s3.secret-key=" + secretKey,
+                "--pinpipe.s3.bucket=" + bucket,
+                "--pinpipe.s3.prefix=bench/" + run + "/pinpipe/")) {
+            MeterRegistry metrics = app.getBean(MeterRegistry.class);
+            List<long[]> moves = new ArrayList<>(); // {nanos, records} at each change of the counter
+            long last = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (last < pins && System.nanoTime() < deadline) {
+                long now = (long) metrics.counter("pinpipe.archive.records").count();
+                if (now != last) {
+                    moves.add(new long[] {System.nanoTime(), now});
+                    last = now;
+                }
+                Thread.sleep(5);
+            }
+            if (last != pins) {
+                throw new IllegalStateException("archived " + last + " of " + pins + " pins within 30 min");
+            }
+            double endToEnd = seconds(start);
+            // the last move before a pause of more than 5 s ends the measured span (the idle flush comes after it)
+            int end = moves.size() - 1;
+            for (int i = 1; i < moves.size(); i++) {
+                if (moves.get(i)[0] - moves.get(i - 1)[0] > Duration.ofSeconds(5).toNanos()) {
+                    end = i - 1;
+                    break;
+                }
+            }
+            long[] first = moves.get(0);
+            long[] lastMove = moves.get(end);
+            double rate = (lastMove[1] - first[1]) / ((lastMove[0] - first[0]) / 1e9);
+            long objects = (long) metrics.counter("pinpipe.archive.objects").count();
+            checkCommitted(admin, topic, "pin-archiver." + run);
+            return new Result(rate, objects, endToEnd);
+        }
+    }
+
+    /** The group's committed offsets must equal the topic's end: every pin archived and acknowledged. */
+    private static void checkCommitted(Admin admin, String topic, String group) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        IntStream.range(0, 3).forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        if (!committed.equals(ends)) {
+            throw new IllegalStateException("committed " + committed + " but the topic ends at " + ends);
+        }
+    }
+
+    /** The seed's consumer: poll, then per message one PUT of the pretty-printed pin as consumer{i}.json. */
+    private Result perMessage(S3Client s3, String topic, int pins) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String prefix = "bench/" + run + "/per-message/";
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "seed-archiver." + run,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int i = 0;
+            long first = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+            while (i < pins && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (i == 0) {
+                        first = System.nanoTime();
+                    }
+                    JsonNode pin = json.readTree(record.value());
+                    String key = prefix + "consumer" + (++i) + ".json";
+                    s3.putObject(b -> b.bucket(bucket).key(key),
+                            RequestBody.fromBytes(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(pin)));
+                    if (i == pins) {
+                        break;
+                    }
+                }
+            }
+            return new Result(i / seconds(first), i, seconds(first));
+        }
+    }
+
+    private S3Client s3() {
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.of(region))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .build();
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void log(String format, Object... args) {
+        System.err.printf("[archive bench] " + format + "%n", args);
+    }
+}
