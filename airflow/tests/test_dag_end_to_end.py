@@ -1,0 +1,178 @@
+"""`airflow dags test pinterest_batch <date>` against a real local stack: archive → batch job → check.
+
+Starts the local stack (local-stack module, on free ports, data under pytest's tmp dir), archives the
+shared sample pins for one day in the line format of the archiver, then runs the DAG for that day with
+a real Airflow and checks the rows the batch job left in pins_batch and pipeline_runs.
+"""
+
+import json
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import boto3
+import psycopg
+import pytest
+from botocore.config import Config
+
+from conftest import MODULE, REPO_ROOT
+
+DAY = "2026-01-15"
+SAMPLE_PINS = REPO_ROOT / "pin-core/src/test/resources/sample-pins.ndjson"
+EXPECTED_ROWS = REPO_ROOT / "pin-core/src/test/resources/sample-pins.expected.ndjson"
+LOCAL_STACK_CLASSES = REPO_ROOT / "local-stack/target/classes"
+LOCAL_STACK_CLASSPATH = LOCAL_STACK_CLASSES / "META-INF/pinpipe/local-stack.classpath"
+READY = "PINPIPE-LOCALSTACK-READY"
+AIRFLOW = Path(sys.executable).parent / "airflow"  # the venv's CLI, whatever PATH holds
+PARTITIONS = 3
+
+pytestmark = pytest.mark.e2e
+
+
+def batch_job_jars() -> list[Path]:
+    return sorted((REPO_ROOT / "batch-spark-job/target").glob("batch-spark-job-*.jar"))
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+@pytest.fixture(scope="module")
+def stack_env():
+    """A running local stack; yields the PINPIPE_* variables pointing at it, stops it afterwards."""
+    if not LOCAL_STACK_CLASSPATH.exists():
+        pytest.fail(f"{LOCAL_STACK_CLASSPATH} is missing: build local-stack first (./mvnw -pl local-stack -am package)")
+    # not pytest's tmp dir (mode 700): PostgreSQL may run as another user and must reach its folder
+    work = MODULE / "target" / "e2e-stack"
+    shutil.rmtree(work, ignore_errors=True)
+    data = work / "data"
+    data.mkdir(parents=True)
+    for d in (work, data):
+        d.chmod(0o755)
+    kafka_port, s3_port, pg_port = free_ports(3)
+    java = Path(os.environ["JAVA_HOME"], "bin", "java") if os.environ.get("JAVA_HOME") else "java"
+    classpath = f"{LOCAL_STACK_CLASSES}{os.pathsep}{LOCAL_STACK_CLASSPATH.read_text().strip()}"
+    process = subprocess.Popen(
+        [str(java), "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
+         "dev.pinpipe.localstack.LocalStackMain", "--data-dir", str(data),
+         "--kafka-port", str(kafka_port), "--s3-port", str(s3_port), "--pg-port", str(pg_port),
+         "--control-stdin"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+    log_path = work / "local-stack.log"
+
+    def pump():
+        with open(log_path, "w") as log:
+            for line in process.stdout:
+                log.write(line)
+                log.flush()
+                if line.startswith(READY):
+                    lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    try:
+        ready = lines.get(timeout=180)
+    except queue.Empty:
+        ready = "timed out after 180 s"
+    if not ready or not ready.startswith(READY):
+        process.kill()
+        pytest.fail(f"the local stack did not start ({ready or 'it exited'}); log {log_path}:\n{log_path.read_text()[-3000:]}")
+    try:
+        yield json.loads(ready[len(READY):])
+    finally:
+        process.stdin.close()  # end of input = stop (the stack's --control-stdin contract)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def archive_sample_pins(env: dict, day: str) -> list[str]:
+    """Writes the sample pins as that day's archive objects, one per partition; returns their unique_ids."""
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=env["PINPIPE_S3_ENDPOINT"],
+        region_name=env["PINPIPE_S3_REGION"],
+        aws_access_key_id=env["PINPIPE_S3_ACCESS_KEY"],
+        aws_secret_access_key=env["PINPIPE_S3_SECRET_KEY"],
+        config=Config(s3={"addressing_style": "path"}),
+    )
+    raw_lines = [line.strip() for line in SAMPLE_PINS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    noon = datetime.fromisoformat(day).replace(hour=12, tzinfo=timezone.utc)
+    per_partition: dict[int, list[str]] = {p: [] for p in range(PARTITIONS)}
+    for i, raw in enumerate(raw_lines):
+        partition, offset = i % PARTITIONS, i // PARTITIONS
+        millis = int((noon + timedelta(seconds=i)).timestamp() * 1000)
+        lineage = f'"_kafka":{{"partition":{partition},"offset":{offset},"timestamp":{millis}}}'
+        # the raw object exactly as posted, its closing brace replaced by the appended lineage field
+        per_partition[partition].append(raw[: raw.rindex("}")] + "," + lineage + "}")
+    for partition, archived in per_partition.items():
+        key = f"pins/dt={day}/PinterestTopic+{partition}+{0:020d}.json"
+        body = ("\n".join(archived) + "\n").encode("utf-8")
+        s3.put_object(Bucket=env["PINPIPE_S3_BUCKET"], Key=key, Body=body)
+    return [json.loads(raw)["unique_id"] for raw in raw_lines]
+
+
+def postgres_connection_json(env: dict) -> str:
+    """The pinpipe_postgres Airflow connection (JSON form of AIRFLOW_CONN_*) for the stack's database."""
+    host_port, database = env["PINPIPE_JDBC_URL"].removeprefix("jdbc:postgresql://").split("?")[0].split("/", 1)
+    host, port = host_port.split(":")
+    return json.dumps({"conn_type": "postgres", "host": host, "port": int(port), "schema": database,
+                       "login": env["PINPIPE_DB_USER"], "password": env["PINPIPE_DB_PASSWORD"]})
+
+
+def query(env: dict, sql: str, *params):
+    host_port, database = env["PINPIPE_JDBC_URL"].removeprefix("jdbc:postgresql://").split("?")[0].split("/", 1)
+    host, port = host_port.split(":")
+    with psycopg.connect(host=host, port=int(port), dbname=database, user=env["PINPIPE_DB_USER"],
+                         password=env["PINPIPE_DB_PASSWORD"], connect_timeout=10) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+@pytest.mark.skipif(not batch_job_jars(), reason="the batch job jar is absent (batch-spark-job/target/batch-spark-job-*.jar): "
+                    "build batch-spark-job first (the Maven build does, before this module)")
+def test_dags_test_archives_a_day_into_pins_batch(stack_env, tmp_path):
+    expected_ids = {json.loads(line)["unique_id"]
+                    for line in EXPECTED_ROWS.read_text(encoding="utf-8").splitlines() if line.strip()}
+    archived_ids = archive_sample_pins(stack_env, DAY)
+    assert expected_ids <= set(archived_ids)
+
+    env = {
+        **os.environ,
+        **stack_env,
+        # Postgres through an Airflow connection, S3 through the DAG's PINPIPE_* fallback: both paths run
+        "AIRFLOW_CONN_PINPIPE_POSTGRES": postgres_connection_json(stack_env),
+        "PINPIPE_HOME": str(tmp_path / "pinpipe-home"),
+    }
+    env.pop("AIRFLOW_CONN_PINPIPE_S3", None)
+    log_path = tmp_path / "dags-test.log"
+    with open(log_path, "w") as log:
+        result = subprocess.run([str(AIRFLOW), "dags", "test", "pinterest_batch", DAY], env=env,
+                                stdout=log, stderr=subprocess.STDOUT, timeout=600)
+    output = log_path.read_text()
+    assert result.returncode == 0, f"airflow dags test failed ({log_path}):\n{output[-6000:]}"
+
+    rows = query(stack_env, "SELECT unique_id::text FROM pins_batch")
+    assert {r[0] for r in rows} == expected_ids
+    runs = query(stack_env, "SELECT rows_read, rows_written, rows_rejected, status FROM pipeline_runs "
+                            "WHERE job = 'batch' AND date_from = %s", DAY)
+    assert len(runs) == 1
+    rows_read, rows_written, rows_rejected, status = runs[0]
+    assert (rows_written, status) == (len(expected_ids), "succeeded")
+    assert rows_written == rows_read - rows_rejected
