@@ -2,14 +2,15 @@
 # run, on free ports and a data dir of its own under the run's work dir, and exports the PINPIPE_*
 # variables it prints. Sourced by bench/run (uses ROOT, HOME_DIR, PY, log, STARTED_PIDS).
 
-# local_stack_classpath — local-stack's classes + runtime classpath, built when missing or stale
+# local_stack_classpath — local-stack's classes + runtime classpath
 local_stack_classpath() {
   local cp_file="$HOME_DIR/bench/local-stack-classpath.txt"
-  if [[ ! -s "$cp_file" || ! -d "$ROOT/local-stack/target/classes" \
-        || -n "$(find "$ROOT/local-stack/src/main" "$ROOT/local-stack/pom.xml" -newer "$cp_file" -print -quit 2>/dev/null)" ]]; then
+  # rebuilt when missing or when local-stack's pom changed (its classes are compiled by its own builds too)
+  if [[ ! -s "$cp_file" || ! -f "$ROOT/local-stack/target/classes/dev/pinpipe/localstack/LocalStackMain.class" \
+        || "$ROOT/local-stack/pom.xml" -nt "$cp_file" ]]; then
     grep -q "<module>local-stack</module>" "$ROOT/pom.xml" || { log "local-stack is not in the reactor yet"; return 1; }
-    log "building local-stack (./mvnw -pl local-stack -am -DskipTests install)"
-    "$ROOT/mvnw" -B -ntp -q -pl local-stack -am -DskipTests install >"$WORK/build-local-stack.log" 2>&1 || { log "local-stack build failed (see build-local-stack.log)"; return 1; }
+    log "building local-stack (./mvnw -pl local-stack -am -Dmaven.test.skip=true install)"
+    "$ROOT/mvnw" -B -ntp -q -pl local-stack -am -Dmaven.test.skip=true install >"$WORK/build-local-stack.log" 2>&1 || { log "local-stack build failed (see build-local-stack.log)"; return 1; }
     "$ROOT/mvnw" -B -ntp -q -f "$ROOT/local-stack/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$cp_file" >>"$WORK/build-local-stack.log" 2>&1 || return 1
   fi
