@@ -8,8 +8,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -24,11 +27,17 @@ import org.springframework.stereotype.Component;
 @Component
 public class PinPublisher {
 
+    private static final Logger log = LoggerFactory.getLogger(PinPublisher.class);
+    private static final long FAILURE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final KafkaTemplate<String, byte[]> kafka;
     private final String topic;
     private final long ackTimeoutNanos;
     private final Counter accepted;
+    private final Counter failed;
     private final Timer publishLatency;
+    /** nanoTime of the last failure logged: an outage fails thousands of sends a second, one line a second says it */
+    private final AtomicLong lastFailureLogged = new AtomicLong(System.nanoTime() - FAILURE_LOG_INTERVAL_NANOS);
 
     public PinPublisher(KafkaTemplate<String, byte[]> kafka, IngestProperties properties, MeterRegistry meters) {
         this.kafka = kafka;
@@ -36,6 +45,8 @@ public class PinPublisher {
         this.ackTimeoutNanos = properties.ackTimeout().toNanos();
         this.accepted = Counter.builder("pinpipe.ingest.pins.accepted")
                 .description("pins the broker acknowledged").register(meters);
+        this.failed = Counter.builder("pinpipe.ingest.publish.failures")
+                .description("pins Kafka did not acknowledge in time (answered 503)").register(meters);
         this.publishLatency = Timer.builder("pinpipe.ingest.publish.latency")
                 .description("from send to the broker's ack (or the producer giving up)")
                 .publishPercentileHistogram()
@@ -51,12 +62,12 @@ public class PinPublisher {
         } catch (RuntimeException e) {
             // max.block.ms passed waiting for metadata or buffer space: the broker is unreachable or overloaded
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return CompletableFuture.failedFuture(new PublishFailedException("Kafka did not take the pin: " + rootMessage(e), e));
+            return CompletableFuture.failedFuture(failure("Kafka did not take the pin: " + rootMessage(e), e));
         }
         return sent.handle((metadata, error) -> {
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (error != null) {
-                throw new PublishFailedException("Kafka did not acknowledge the pin: " + rootMessage(error), error);
+                throw failure("Kafka did not acknowledge the pin: " + rootMessage(error), error);
             }
             accepted.increment();
             return new PinAck(uniqueId, metadata.topic(), metadata.partition(), metadata.offset());
@@ -73,8 +84,8 @@ public class PinPublisher {
         try {
             return ack.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof PublishFailedException failed
-                    ? failed
+            throw e.getCause() instanceof PublishFailedException publishFailed
+                    ? publishFailed
                     : new PublishFailedException("Kafka did not acknowledge the pin", e.getCause());
         } catch (TimeoutException e) {
             throw new PublishFailedException("no ack from Kafka in time", e);
@@ -87,6 +98,16 @@ public class PinPublisher {
     /** The deadline for acks of sends started now. */
     public long deadlineFromNow() {
         return System.nanoTime() + ackTimeoutNanos;
+    }
+
+    private PublishFailedException failure(String message, Throwable cause) {
+        failed.increment();
+        long now = System.nanoTime();
+        long last = lastFailureLogged.get();
+        if (now - last >= FAILURE_LOG_INTERVAL_NANOS && lastFailureLogged.compareAndSet(last, now)) {
+            log.warn("{} (failures so far: {})", message, (long) failed.count());
+        }
+        return new PublishFailedException(message, cause);
     }
 
     private static String rootMessage(Throwable error) {
