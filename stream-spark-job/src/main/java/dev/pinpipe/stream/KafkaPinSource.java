@@ -8,7 +8,6 @@ import dev.pinpipe.spark.PinSchema;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.DataStreamReader;
 
 /**
  * The topic as a stream of raw pins: each record's value parsed with the one pin schema, beside the
@@ -26,7 +25,7 @@ final class KafkaPinSource {
 
     /** Columns: every raw pin field (top level), {@value #VALUE}, kafka_partition, kafka_offset, ingested_at. */
     static Dataset<Row> read(SparkSession spark, StreamArgs args) {
-        DataStreamReader reader = spark.readStream()
+        return spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", args.kafkaBootstrap())
                 .option("subscribe", args.topic())
@@ -35,9 +34,9 @@ final class KafkaPinSource {
                 // The stream is the speed layer; the S3 archive and the batch job are the system of
                 // record. Records that aged out of Kafka before we read them are logged and skipped
                 // rather than stopping the speed layer for good.
-                .option("failOnDataLoss", "false");
-        args.maxOffsetsPerTrigger().ifPresent(n -> reader.option("maxOffsetsPerTrigger", n));
-        return reader.load()
+                .option("failOnDataLoss", "false")
+                .option("maxOffsetsPerTrigger", args.maxOffsetsPerTrigger())
+                .load()
                 .select(
                         from_json(col("value").cast("string"), PinSchema.RAW).as("pin"),
                         col("value").cast("string").as(VALUE),

@@ -1,6 +1,8 @@
 package dev.pinpipe.stream;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import dev.pinpipe.core.db.PinTable;
@@ -10,6 +12,7 @@ import dev.pinpipe.spark.PostgresUpsert;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +20,9 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.Observation;
+import scala.concurrent.Await;
+import scala.concurrent.duration.FiniteDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +37,8 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private static final Logger log = LoggerFactory.getLogger(MicroBatchWriter.class);
     private static final int INGESTED_AT = PinTable.COLUMNS.indexOf(PinColumns.INGESTED_AT);
     private static final int SHOWN_REJECTS = 5;
+    /** The observed count arrives as soon as the collect is done; this only bounds a surprise. */
+    private static final FiniteDuration OBSERVATION_WAIT = FiniteDuration.apply(60, TimeUnit.SECONDS);
 
     private final PostgresSettings postgres;
     private final Map<Long, BatchOutcome> outcomes;
@@ -56,7 +63,6 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
         String runId = queryId.get(5, TimeUnit.MINUTES);
         Instant startedAt = Instant.now();
-        batch.persist(StorageLevel.MEMORY_AND_DISK()); // counted, then cleaned, then maybe sampled
         try (Connection c = postgres.connect()) {
             c.setAutoCommit(false);
             try {
@@ -65,26 +71,27 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
                 rollbackQuietly(c, e);
                 throw e;
             }
-        } finally {
-            batch.unpersist();
         }
     }
 
     private BatchOutcome write(Connection c, Dataset<Row> batch, String runId, long batchId, Instant startedAt)
-            throws SQLException {
+            throws Exception {
         if (!RunLedger.claim(c, runId, batchId, startedAt)) {
             c.rollback();
             log.info("micro-batch {} of query {} was committed before: replay skipped", batchId, runId);
             return BatchOutcome.replayed(batchId);
         }
-        long read = batch.count();
-        // The clean rows come to the driver partition by partition (toLocalIterator) and go through
-        // this one connection, so a single transaction covers the whole micro-batch and the ledger
-        // row: atomic without a two-phase dance. Micro-batches are small (tens of thousands of rows,
-        // cap them with --max-offsets-per-trigger); the alternative, coalesce(1).foreachPartition with
-        // the ledger written on the executor, keeps the data off the driver but moves the whole
-        // transaction into a task whose retries we would have to reason about.
-        LatencyRecorder rows = new LatencyRecorder(PinColumns.clean(batch).toLocalIterator(), INGESTED_AT);
+        // One Spark job per micro-batch: the clean rows are collected to the driver while an
+        // observation counts every record read, and everything goes through this one connection, so a
+        // single transaction covers the whole micro-batch and its ledger row: atomic without a
+        // two-phase dance. Micro-batches are small (capped by --max-offsets-per-trigger); the
+        // alternatives cost more: toLocalIterator() runs one job per Kafka partition, one after the
+        // other, and coalesce(1).foreachPartition moves the transaction into a task whose retries we
+        // would have to reason about.
+        Observation observation = new Observation("read-" + batchId);
+        List<Row> clean = PinColumns.clean(batch.observe(observation, count(lit(1)).as("read"))).collectAsList();
+        long read = ((Number) Await.result(observation.future(), OBSERVATION_WAIT).getAs("read")).longValue();
+        LatencyRecorder rows = new LatencyRecorder(clean.iterator(), INGESTED_AT);
         long written = PostgresUpsert.upsert(c, PinTable.PINS_STREAM, rows);
         RunLedger.BatchCounts counts = new RunLedger.BatchCounts(read, written, read - rows.count());
         RunLedger.record(c, runId, batchId, counts, Instant.now());

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +23,7 @@ public record StreamArgs(
         Duration trigger,
         PostgresSettings postgres,
         Optional<String> master,
-        OptionalLong maxOffsetsPerTrigger,
+        long maxOffsetsPerTrigger,
         Path metricsFile) {
 
     public static final String USAGE = """
@@ -37,11 +36,18 @@ public record StreamArgs(
               --jdbc-url URL                 PINPIPE_JDBC_URL, default jdbc:postgresql://127.0.0.1:5432/pinterest
                                              (user and password: PINPIPE_DB_USER / PINPIPE_DB_PASSWORD)
               --master URL                   default: spark-submit's master, else local[*]
-              --max-offsets-per-trigger N    cap on Kafka records per micro-batch, default unlimited
+              --max-offsets-per-trigger N    cap on Kafka records per micro-batch (they are collected
+                                             to the driver), default 50000
               --metrics-file FILE            one JSON line per micro-batch,
                                              default $PINPIPE_HOME/metrics/stream-batches.ndjson
               --help                         this help
             """;
+
+    /**
+     * A micro-batch is collected to the driver (see MicroBatchWriter): 50 000 pins are ~50 MB there.
+     * At 5 000 pins/s a 1 s micro-batch holds 5 000, so the cap only bites when catching up.
+     */
+    public static final long DEFAULT_MAX_OFFSETS_PER_TRIGGER = 50_000;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
     private static final List<String> FLAGS = List.of("--kafka-bootstrap", "--topic", "--checkpoint", "--trigger",
@@ -64,9 +70,7 @@ public record StreamArgs(
                 duration(flags.getOrDefault("--trigger", "1s")),
                 postgres(flags.get("--jdbc-url"), env),
                 Optional.ofNullable(flags.get("--master")),
-                flags.containsKey("--max-offsets-per-trigger")
-                        ? OptionalLong.of(positive(flags.get("--max-offsets-per-trigger")))
-                        : OptionalLong.empty(),
+                positive(flags.getOrDefault("--max-offsets-per-trigger", Long.toString(DEFAULT_MAX_OFFSETS_PER_TRIGGER))),
                 Path.of(flags.getOrDefault("--metrics-file",
                         Path.of(home, "metrics", "stream-batches.ndjson").toString())));
     }

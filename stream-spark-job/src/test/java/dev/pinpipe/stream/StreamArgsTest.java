@@ -21,7 +21,7 @@ class StreamArgsTest {
         assertThat(args.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/pinterest");
         assertThat(args.postgres().user()).isEqualTo("pinpipe");
         assertThat(args.master()).isEmpty();
-        assertThat(args.maxOffsetsPerTrigger()).isEmpty();
+        assertThat(args.maxOffsetsPerTrigger()).isEqualTo(50_000);
         assertThat(args.metricsFile()).isEqualTo(Path.of(".pinpipe", "metrics", "stream-batches.ndjson"));
     }
 
@@ -56,7 +56,7 @@ class StreamArgsTest {
         assertThat(args.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://flag/pinterest");
         assertThat(args.postgres().user()).isEqualTo("u");
         assertThat(args.master()).contains("local[2]");
-        assertThat(args.maxOffsetsPerTrigger()).hasValue(20000);
+        assertThat(args.maxOffsetsPerTrigger()).isEqualTo(20_000);
         assertThat(args.metricsFile()).isEqualTo(Path.of("/tmp/m.ndjson"));
     }
 
