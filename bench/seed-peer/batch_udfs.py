@@ -126,6 +126,7 @@ def main():
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--jars", default="", help="comma-separated jars (pin-core, pin-spark) for --rules native")
     parser.add_argument("--show", type=int, default=0, help="print this many output rows of each first")
+    parser.add_argument("--jfr", default="", help="record a Java Flight Recorder profile of the Spark JVM into this file")
     args = parser.parse_args()
     chosen = args.rules.split(",")
     unknown = set(chosen) - {"seed", "none", "native"}
@@ -138,6 +139,9 @@ def main():
                .config("spark.driver.memory", "2g"))
     if args.jars:
         builder = builder.config("spark.jars", args.jars)
+    if args.jfr:
+        builder = builder.config("spark.driver.extraJavaOptions",
+                                 f"-XX:StartFlightRecording=filename={args.jfr},settings=profile,dumponexit=true")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
 
