@@ -12,11 +12,11 @@ import picocli.CommandLine.Option;
 
 /** The user emulator: posts realistic pins (or a replayed NDJSON file) to the ingest API and reports what was acknowledged. */
 @Command(name = "emulate", mixinStandardHelpOptions = true, subcommands = IngestBench.class,
-        description = {"Posts pins to the ingest API: generated in the seed's shape (reproducible from --seed) or",
-                "replayed from an NDJSON file. Exits 1 if any pin was not acknowledged."})
+        description = "Posts pins to the ingest API: generated in the seed's shape (reproducible from --seed) "
+                + "or replayed from an NDJSON file. Exits 1 if any pin was not acknowledged.")
 public final class EmulatorMain implements Callable<Integer> {
 
-    @Option(names = "--api", description = "the API's base URL (default: $PINPIPE_API_URL or ${DEFAULT-VALUE})",
+    @Option(names = "--api", description = "the API's base URL (default: $PINPIPE_API_URL, else http://127.0.0.1:8000)",
             defaultValue = "${env:PINPIPE_API_URL:-http://127.0.0.1:8000}")
     URI api;
 
@@ -27,16 +27,16 @@ public final class EmulatorMain implements Callable<Integer> {
             converter = DurationConverter.class)
     Duration duration;
 
-    @Option(names = "--rate", description = "pins per second over all workers; 0 = as fast as possible", defaultValue = "0")
+    @Option(names = "--rate", description = "pins per second over all workers; 0 = as fast as possible (default: ${DEFAULT-VALUE})", defaultValue = "0")
     double rate;
 
-    @Option(names = "--concurrency", description = "requests in flight at once", defaultValue = "8")
+    @Option(names = "--concurrency", description = "requests in flight at once (default: ${DEFAULT-VALUE})", defaultValue = "8")
     int concurrency;
 
-    @Option(names = "--batch-size", description = "pins per request; above 1 posts JSON arrays to /pins", defaultValue = "1")
+    @Option(names = "--batch-size", description = "pins per request; above 1 posts JSON arrays to /pins (default: ${DEFAULT-VALUE})", defaultValue = "1")
     int batchSize;
 
-    @Option(names = "--seed", description = "seed of the generated pins (the seed emulator used 100)", defaultValue = "100")
+    @Option(names = "--seed", description = "seed of the generated pins (the seed emulator used 100) (default: ${DEFAULT-VALUE})", defaultValue = "100")
     long seed;
 
     @Option(names = "--from", paramLabel = "FILE", description = "replay the pins of this NDJSON file instead of generating")
@@ -48,11 +48,11 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--json", description = "print the final summary as JSON on stdout")
     boolean json;
 
-    @Option(names = "--max-retries", description = "retries of one request (503, connection errors) before its pins count as failed",
+    @Option(names = "--max-retries", description = "retries of one request (503, connection errors) before its pins count as failed (default: ${DEFAULT-VALUE})",
             defaultValue = "20")
     int maxRetries;
 
-    @Option(names = "--timeout", description = "timeout of one HTTP request", defaultValue = "30s", converter = DurationConverter.class)
+    @Option(names = "--timeout", description = "timeout of one HTTP request (default: ${DEFAULT-VALUE})", defaultValue = "30s", converter = DurationConverter.class)
     Duration timeout;
 
     private volatile boolean stopping;
