@@ -36,5 +36,5 @@ USER 50000:0
 RUN pip install --no-cache-dir --constraint /opt/pinpipe/airflow/constraints.txt \
       apache-airflow==3.3.2 apache-airflow-providers-postgres apache-airflow-providers-standard boto3 \
  && mkdir -p /opt/airflow/data
-HEALTHCHECK --interval=15s --timeout=10s --start-period=90s --retries=8 \
+HEALTHCHECK --interval=15s --timeout=10s --start-period=180s --retries=8 \
   CMD ["curl", "-fsS", "-o", "/dev/null", "http://localhost:8080/api/v2/monitor/health"]

@@ -25,6 +25,6 @@ ENV PINPIPE_ARCHIVER_PORT=8001
 EXPOSE 8001
 # shell form on purpose: the probe follows the port the service was given
 # hadolint ignore=DL3025
-HEALTHCHECK --interval=10s --timeout=8s --start-period=60s --retries=6 \
+HEALTHCHECK --interval=10s --timeout=8s --start-period=120s --retries=6 \
   CMD http-health "${PINPIPE_ARCHIVER_PORT}" /actuator/health
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]

@@ -31,7 +31,7 @@ USER 10001:10001
 ENV PINPIPE_HOME=/var/lib/pinpipe
 # the Spark UI: its REST API lists the running application once the driver is up
 EXPOSE 4040
-HEALTHCHECK --interval=15s --timeout=8s --start-period=90s --retries=6 \
+HEALTHCHECK --interval=15s --timeout=8s --start-period=180s --retries=6 \
   CMD ["http-health", "4040", "/api/v1/applications", "\"pinpipe-stream\""]
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "@/app/jvm.options", \
             "-cp", "/app/stream-spark-job.jar:/app/lib/*", "dev.pinpipe.stream.StreamJob"]
