@@ -1,7 +1,7 @@
--- Runs once, after the migrations mounted before it: records them the way
--- dev.pinpipe.core.db.SchemaMigrator does, so a job that migrates on start finds the schema current
--- instead of re-running V1 on existing tables. One row per file of SchemaMigrator.MIGRATIONS
--- (deploy-check's ComposeSchemaTest keeps the two lists equal).
+-- Runs once, after the migrations applied before it: records them the way
+-- dev.pinpipe.core.db.SchemaMigrator does, so anything that later migrates with it finds the schema
+-- current instead of re-running V1 on existing tables (which fails: "relation already exists").
+-- One row per file of SchemaMigrator.MIGRATIONS (deploy-check's ComposeSchemaTest keeps them equal).
 CREATE TABLE IF NOT EXISTS pinpipe_schema_version (
     version    INTEGER PRIMARY KEY,
     script     TEXT NOT NULL,

@@ -13,7 +13,7 @@ import dev.pinpipe.core.db.SchemaMigrator;
 
 /**
  * Postgres in compose starts with the schema SchemaMigrator would create, and with its version record,
- * so a job that migrates on start finds nothing to do instead of failing on existing tables.
+ * so anything that migrates later finds nothing to do instead of failing on existing tables.
  */
 class ComposeSchemaTest {
 
