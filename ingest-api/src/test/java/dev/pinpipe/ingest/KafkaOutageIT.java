@@ -58,6 +58,7 @@ class KafkaOutageIT {
         Map<String, JsonNode> acknowledged = new ConcurrentHashMap<>();
         AtomicLong slowest = new AtomicLong();
         AtomicLong unavailable = new AtomicLong();
+        AtomicLong first503 = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
         // four clients post continuously through the outage
         ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -75,15 +76,18 @@ class KafkaOutageIT {
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
                     assertThat(response.headers().firstValue("Retry-After")).isPresent();
                     unavailable.incrementAndGet();
+                    first503.compareAndSet(0, System.nanoTime());
                 }
             }
         }, threads)).toList();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= 50);
 
+            long stopped = System.nanoTime();
             stack.stopKafka();
             await().atMost(BOUND.plusSeconds(5)).until(() -> unavailable.get() > 0);
             int ackedBeforeOutage = acknowledged.size();
+            System.out.printf("broker stopping: first 503 %d ms after the stop began%n", (first503.get() - stopped) / 1_000_000);
             // let the outage last a few request rounds, and see readiness follow the broker
             await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/actuator/health/readiness").statusCode() == 503);
 
@@ -99,6 +103,8 @@ class KafkaOutageIT {
             }
         }
 
+        System.out.printf("slowest request %d ms; %d answered 503, %d acknowledged%n",
+                slowest.get() / 1_000_000, unavailable.get(), acknowledged.size());
         assertThat(Duration.ofNanos(slowest.get())).isLessThan(BOUND);
         Map<String, List<ConsumerRecord<String, byte[]>>> onTopic = TopicReader
                 .readAll(stack.kafkaBootstrap(), PinIngestIT.TOPIC, Duration.ofSeconds(60)).stream()
