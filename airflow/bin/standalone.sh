@@ -69,7 +69,7 @@ stop() {
   trap - INT TERM
   echo "airflow: stopping" >&2
   kill -TERM "${pids[@]}" 2>/dev/null || true
-  for _ in $(seq 30); do
+  for _ in $(seq 45); do
     alive=0
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [[ $alive -eq 0 ]] && break

@@ -138,7 +138,8 @@ with DAG(
     schedule=CronDataIntervalTimetable("0 10 * * *", timezone="UTC"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
-    max_active_runs=1,
+    # several days may wait for their archive at once (the sensor holds no slot while waiting) …
+    max_active_runs=3,
     tags=["pinpipe", "batch", "spark", "s3", "postgres"],
     user_defined_macros={"default_batch_command": DEFAULT_BATCH_COMMAND},
     default_args={
@@ -165,6 +166,8 @@ with DAG(
         doc_md="Runs the Spark batch job for `{{ ds }}` (Variable `pinpipe_batch_command` + `--date <ds>`).",
         bash_command="{{ var.value.get('pinpipe_batch_command', default_batch_command) }} --date {{ ds }}",
         execution_timeout=timedelta(hours=1),
+        max_active_tis_per_dag=1,  # … but one Spark job at a time: each takes the machine's cores
+
     )
 
     @task(task_id="check_pipeline_run", execution_timeout=timedelta(minutes=5))

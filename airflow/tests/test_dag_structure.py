@@ -40,7 +40,8 @@ def test_runs_daily_at_ten_utc_without_catchup(dag):
     assert dag.timetable.expression == "0 10 * * *"
     assert str(dag.timetable.timezone) == "UTC"
     assert dag.catchup is False
-    assert dag.max_active_runs == 1
+    assert dag.max_active_runs == 3
+    assert dag.get_task("run_batch_job").max_active_tis_per_dag == 1
     assert {"pinpipe", "batch"} <= set(dag.tags)
     assert "SparkSubmitOperator" in dag.doc_md
 
