@@ -107,8 +107,7 @@ final class KafkaBroker implements LocalServer {
                 Map.entry("transaction.state.log.min.isr", "1"),
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("group.initial.rebalance.delay.ms", "0"),
-                Map.entry("log.dir.failure.timeout.ms", "5000"));
+                Map.entry("group.initial.rebalance.delay.ms", "0"));
     }
 
     private void createTopics() throws Exception {
