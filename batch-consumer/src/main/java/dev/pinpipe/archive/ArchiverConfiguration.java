@@ -1,6 +1,10 @@
 package dev.pinpipe.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -13,6 +17,7 @@ import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RetryListener;
 import org.springframework.util.backoff.ExponentialBackOff;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -61,7 +66,9 @@ class ArchiverConfiguration {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setBatchListener(true);
-        factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+        DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+        errorHandler.setRetryListeners(new OutageLog());
+        factory.setCommonErrorHandler(errorHandler);
         ContainerProperties container = factory.getContainerProperties();
         container.setAckMode(AckMode.MANUAL);
         container.setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.NEVER);
@@ -69,5 +76,24 @@ class ArchiverConfiguration {
         // looked up when the container is created: the archiver's own @KafkaListener refers to this factory
         factory.setContainerCustomizer(c -> c.getContainerProperties().setConsumerRebalanceListener(archiver.getObject()));
         return factory;
+    }
+
+    /** Says when archiving stalls (S3 or Kafka unavailable) and that it is still retrying, without a line per attempt. */
+    private static final class OutageLog implements RetryListener {
+
+        private static final Logger log = LoggerFactory.getLogger(PinArchiver.class);
+
+        @Override
+        public void failedDelivery(ConsumerRecords<?, ?> records, Exception ex, int deliveryAttempt) {
+            if (deliveryAttempt == 1 || deliveryAttempt % 10 == 0) {
+                Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+                log.warn("Archiving paused, nothing committed, retrying (attempt {}): {}", deliveryAttempt, cause.toString());
+            }
+        }
+
+        @Override
+        public void failedDelivery(ConsumerRecord<?, ?> record, Exception ex, int deliveryAttempt) {
+            // batch listener: only the batch variant is called
+        }
     }
 }
