@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /**
  * The ingest benchmark (not a test): against a running API, measures single-pin requests/s and latency
  * at fixed concurrency levels, latency at a fixed rate, and pins/s through {@code /pins}. Each phase
- * gets a warm-up first and its own generated pins.
+ * gets a warm-up first and its own pins (a pool of generated pins, each use with a fresh unique_id).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure the ingest API: single-pin req/s and p50/p99 per concurrency, p99 at a fixed rate, pins/s through /pins.")
@@ -89,7 +89,7 @@ public final class IngestBench implements Callable<Integer> {
         RunPlan timed = new RunPlan(plan.count(), duration, plan.rate(), plan.concurrency(), plan.batchSize(), plan.pause());
         RunStats stats = new RunStats();
         IngestClient client = new IngestClient(api, Duration.ofSeconds(30), 20, () -> false);
-        new LoadRunner(client, new PinGenerator(phaseSeed), timed, stats, () -> false, phaseSeed).run();
+        new LoadRunner(client, new PooledPins(new PinGenerator(phaseSeed), 4096, phaseSeed), timed, stats, () -> false, phaseSeed).run();
         return stats.summary();
     }
 }
