@@ -28,10 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStackExtension.class)
 class StreamJobProcessTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofSeconds(180);
 
     @TempDir
     Path home;
+
+    /** The children's output, kept after the run for a look when something fails. */
+    private static final Path LOGS = Path.of("target", "process-test");
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -45,14 +48,14 @@ class StreamJobProcessTest {
 
     @Test
     void killedJvmRestartsFromItsCheckpointAndWritesEveryPinOnce(LocalStack stack) throws Exception {
-        int count = 6000;
+        int count = 3000;
         List<String> ids = TestPins.ids(count);
         try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
-            Thread producer = StreamJobTest.producer(kafka, ids, 600);
+            Thread producer = StreamJobTest.producer(kafka, ids, 500);
             producer.start();
 
             Process first = launch(stack, kafka.topic, "first.log");
-            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 1500);
+            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 600);
             first.destroyForcibly(); // SIGKILL: no hook, no rollback by us, whatever micro-batch was running
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -64,7 +67,7 @@ class StreamJobProcessTest {
 
             second.destroy(); // SIGTERM: the running micro-batch finishes, then the query stops
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(home.resolve("second.log"), StandardCharsets.UTF_8))
+            assertThat(Files.readString(LOGS.resolve("second.log"), StandardCharsets.UTF_8))
                     .contains("stopped; the next start resumes from its checkpoint");
 
             List<TestDb.Run> runs = TestDb.runs(stack, queryId);
@@ -78,15 +81,16 @@ class StreamJobProcessTest {
     }
 
     private Process launch(LocalStack stack, String topic, String log) throws IOException {
+        Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.addAll(Arrays.asList(System.getProperty("spark.jvm.options", "").trim().split("\\s+")));
         command.addAll(List.of("-cp", classpath(), StreamJob.class.getName(),
-                "--topic", topic, "--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "500"));
+                "--topic", topic, "--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "300"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(home.resolve(log).toFile());
+                .redirectOutput(LOGS.resolve(log).toFile());
         builder.environment().putAll(stack.env());
         builder.environment().put("PINPIPE_HOME", home.toString());
         Process process = builder.start();
