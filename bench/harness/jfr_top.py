@@ -14,6 +14,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("jfr")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--thread", default="Executor task launch worker",
+                        help="only samples of threads whose name contains this (Spark's task threads; '' for all)")
     parser.add_argument("--within", nargs="*", default=["java.util.regex.", "org.apache.spark.sql.catalyst.json.",
                                                          "com.fasterxml.jackson.", "org.apache.spark.sql.execution.python."])
     args = parser.parse_args()
@@ -25,15 +27,16 @@ def main():
     total = 0
     for event in events:
         frames = event["values"]["stackTrace"]["frames"] if event["values"].get("stackTrace") else []
-        if not frames:
+        thread = (event["values"].get("sampledThread") or {}).get("javaName") or ""
+        if not frames or args.thread not in thread:
             continue
         total += 1
-        names = [f'{f["method"]["type"]["name"]}.{f["method"]["name"]}' for f in frames]
+        names = [f'{f["method"]["type"]["name"]}.{f["method"]["name"]}'.replace("/", ".") for f in frames]
         top[names[0]] += 1
         for prefix in args.within:
             if any(n.startswith(prefix) for n in names):
                 within[prefix] += 1
-    print(f"{total} CPU samples")
+    print(f"{total} CPU samples of threads named *{args.thread}*")
     for name, count in top.most_common(args.top):
         print(f"{100 * count / total:5.1f}%  {name}")
     for prefix in args.within:

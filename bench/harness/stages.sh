@@ -129,6 +129,27 @@ ingest_side() {
   note "- ingest ($side): $requests requests in ${seconds} s, $non2xx non-2xx, $errors socket errors/timeouts; topic end offsets $before → $after: $reached pins reached the topic (in-flight requests at wrk's deadline can add up to $CONCURRENCY), **$lost answered 2xx but missing from the topic**."
 }
 
+# ingest_kill SIDE URL PID — under the same load, SIGKILLs the API after 4 s (a crash) and counts the
+# pins it had answered 2xx that never reached the topic
+ingest_kill() {
+  local side="$1" url="$2" pid="$3" pin before after out="$WORK/wrk-$1-kill.log"
+  pin="$(head -1 "$(pins_file 1000)")"
+  before="$(settled_offsets PinterestTopic)"
+  BENCH_PIN="$pin" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d6s -s "$BENCH/harness/post_pin.lua" "$url" >"$out" 2>&1 &
+  local load=$!
+  sleep 4; kill -9 "$pid" 2>/dev/null || true
+  wait "$load" || true
+  after="$(settled_offsets PinterestTopic)"
+  local requests non2xx
+  requests="$(json_field "$out" requests)"; non2xx="$(json_field "$out" non2xx)"
+  [[ "$requests" == "-" ]] && return 0
+  local ok=$((requests - non2xx)) reached=$((after - before))
+  local lost=$((ok - reached)); (( lost < 0 )) && lost=0
+  record ingest "pins answered 2xx but lost when the API is killed (kill -9 under load) ↓" "pins" "$side" "$lost" \
+    "wrk -t$WRK_THREADS -c$CONCURRENCY -d6s …, kill -9 of the API after 4 s; lost = answered 2xx − reached the topic"
+  note "- ingest crash ($side): $ok answered 2xx before/around the kill -9, $reached reached the topic: **$lost lost**."
+}
+
 stage_ingest() {
   ensure_stack || { record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "the stack did not start"; return 1; }
   ensure_wrk || { record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "wrk is not installed"; return 1; }
@@ -140,6 +161,7 @@ stage_ingest() {
   local peer=$!; STARTED_PIDS+=("$peer")
   if wait_http "http://127.0.0.1:$PEER_API_PORT/pin/" 60 "$pin"; then
     ingest_side peer "http://127.0.0.1:$PEER_API_PORT/pin/" "$peer"
+    ingest_kill peer "http://127.0.0.1:$PEER_API_PORT/pin/" "$peer"
     note "- ingest (peer): kafka-python $("$PY" -c 'import kafka; print(kafka.__version__)') producer with its defaults: acks=$("$PY" -c 'from kafka import KafkaProducer as P; print(P.DEFAULT_CONFIG["acks"])'), enable_idempotence=$("$PY" -c 'from kafka import KafkaProducer as P; print(P.DEFAULT_CONFIG.get("enable_idempotence"))'); no key, no flush, no wait on the send future."
   else
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" peer - "the peer API did not start (see peer-api.log)"
@@ -158,6 +180,7 @@ stage_ingest() {
   if wait_http "http://127.0.0.1:$port/pin" 120 "$pin"; then
     ingest_side pinpipe "http://127.0.0.1:$port/pin" "$api"
     pinpipe_ingest_batches "http://127.0.0.1:$port" "$api"
+    ingest_kill pinpipe "http://127.0.0.1:$port/pin" "$api"
   else
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api did not start (see pinpipe-ingest-api.log)"
   fi
