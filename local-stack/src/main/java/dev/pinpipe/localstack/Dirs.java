@@ -1,6 +1,7 @@
 package dev.pinpipe.localstack;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,11 +15,12 @@ final class Dirs {
     private Dirs() {
     }
 
+    /** Deletes {@code root} and all below; a linked folder's contents too (PostgresServer's stand-in), the link itself last. */
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(root)) {
+        try (Stream<Path> paths = Files.exists(root) ? Files.walk(root, FileVisitOption.FOLLOW_LINKS) : Stream.of(root)) {
             for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);
             }

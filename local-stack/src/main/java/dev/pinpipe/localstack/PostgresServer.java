@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -52,11 +53,11 @@ final class PostgresServer implements LocalServer {
             return;
         }
         Path home = PostgresBinaries.install();
-        boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
-        if (fresh) {
-            initdb(home);
+        Path cluster = cluster();
+        if (!Files.exists(cluster.resolve("PG_VERSION"))) {
+            initdb(home, cluster);
         }
-        process = launch(List.of(home.resolve("bin/postgres").toString(), "-D", dir.toString(), "-p", Integer.toString(port),
+        process = launch(List.of(home.resolve("bin/postgres").toString(), "-D", cluster.toString(), "-p", Integer.toString(port),
                 "-c", "listen_addresses=" + host,
                 "-c", "unix_socket_directories=",        // TCP only: no socket file in a shared folder
                 "-c", "synchronous_commit=off"));       // a dev stack: commit latency matters, an OS crash does not
@@ -77,20 +78,49 @@ final class PostgresServer implements LocalServer {
         process = null;
     }
 
-    private void initdb(Path home) throws Exception {
-        Dirs.deleteTree(dir);
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    private void initdb(Path home, Path cluster) throws Exception {
+        Dirs.deleteTree(cluster);
+        Files.createDirectories(cluster);
+        Files.setPosixFilePermissions(cluster, PosixFilePermissions.fromString("rwx------"));
         if (isRoot()) {
-            Files.setAttribute(dir, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(dir, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(cluster, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(cluster, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
         }
-        Process initdb = launch(List.of(home.resolve("bin/initdb").toString(), "-D", dir.toString(),
+        Process initdb = launch(List.of(home.resolve("bin/initdb").toString(), "-D", cluster.toString(),
                 "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"));
         if (!initdb.waitFor(120, TimeUnit.SECONDS) || initdb.exitValue() != 0) {
             initdb.destroyForcibly();
-            throw new IllegalStateException("initdb failed for " + dir + " (its output is above)");
+            throw new IllegalStateException("initdb failed for " + cluster + " (its output is above)");
         }
+    }
+
+    /**
+     * The cluster folder: {@code dir}, unless we run as root and user {@code nobody} cannot reach it (a
+     * checkout under a 0700 folder, as {@code mktemp -d} makes). Then the cluster lives in a stand-in
+     * folder under the temp dir, named after {@code dir} (so a restart finds it) and linked from it.
+     */
+    private Path cluster() throws IOException {
+        if (!isRoot() || traversableByOthers(dir.getParent())) {
+            return dir;
+        }
+        Path standIns = Path.of(System.getProperty("java.io.tmpdir"), "pinpipe-postgres-data");
+        Path standIn = standIns.resolve(Integer.toHexString(dir.toAbsolutePath().normalize().toString().hashCode()));
+        Files.createDirectories(standIns);
+        Files.setPosixFilePermissions(standIns, PosixFilePermissions.fromString("rwxr-xr-x"));
+        if (!Files.isSymbolicLink(dir)) {
+            Dirs.deleteTree(dir);
+            Files.createSymbolicLink(dir, standIn);
+        }
+        return standIn;
+    }
+
+    private static boolean traversableByOthers(Path folder) throws IOException {
+        for (Path p = folder.toAbsolutePath(); p != null; p = p.getParent()) {
+            if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Process launch(List<String> command) throws IOException {
