@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# bench/stream/run.sh — end-to-end latency of the speed layer (Kafka → StreamJob → pins_stream).
+#
+# Starts a fresh local stack on free ports and the stream job as ./pinpipe up does (java +
+# target/classpath.txt), then runs StreamBench.java: produce pins straight to Kafka (acks=all, as the
+# ingest API publishes), measure acknowledgement → row visible in pins_stream. Prints a table.
+#
+#   bench/stream/run.sh                          # 1000 and 5000 pins/s, then a ramp for the max rate
+#   STEP_SECONDS=60 RATES=1000,5000 RAMP=8000,12000,16000 TRIGGER=1s bench/stream/run.sh
+#   BUILD=0 bench/stream/run.sh                  # reuse the jars already in target/
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+STEP_SECONDS="${STEP_SECONDS:-30}"
+RATES="${RATES:-1000,5000}"
+RAMP="${RAMP:-8000,12000,16000,24000}"
+TRIGGER="${TRIGGER:-1s}"
+WORK="$(mktemp -d /tmp/pinpipe-stream-bench.XXXXXX)"
+
+if [[ "${BUILD:-1}" == 1 ]]; then
+  ./mvnw -B -ntp -q -o -pl local-stack,stream-spark-job -am -DskipTests package
+fi
+STACK_CP="$(ls local-stack/target/local-stack-*.jar | grep -v -- '-tests' | head -1):$(cat local-stack/target/classes/META-INF/pinpipe/local-stack.classpath)"
+JOB_CP="$(ls stream-spark-job/target/stream-spark-job-*.jar | grep -v -- '-cluster' | head -1):$(cat stream-spark-job/target/classpath.txt)"
+SPARK_JVM_OPTIONS="$(sed -n 's:.*<spark.jvm.options>\(.*\)</spark.jvm.options>.*:\1:p' pom.xml)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+KAFKA_PORT="$(free_port)"; S3_PORT="$(free_port)"; PG_PORT="$(free_port)"
+
+pids=()
+cleanup() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; wait "${pids[$i]}" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+echo "work dir: $WORK"
+java -Xmx1g -cp "$STACK_CP" dev.pinpipe.localstack.LocalStackMain --data-dir "$WORK/data" --fresh \
+  --kafka-port "$KAFKA_PORT" --s3-port "$S3_PORT" --pg-port "$PG_PORT" > "$WORK/stack.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do grep -q PINPIPE-LOCALSTACK-READY "$WORK/stack.log" && break; sleep 1; done
+grep -q PINPIPE-LOCALSTACK-READY "$WORK/stack.log" || { echo "local stack did not start:"; tail -20 "$WORK/stack.log"; exit 1; }
+
+export PINPIPE_HOME="$WORK"
+export PINPIPE_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+export PINPIPE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/pinterest"
+export PINPIPE_DB_USER=pinpipe PINPIPE_DB_PASSWORD=pinpipe
+
+# shellcheck disable=SC2086
+java -Xmx2g $SPARK_JVM_OPTIONS -cp "$JOB_CP" dev.pinpipe.stream.StreamJob --trigger "$TRIGGER" > "$WORK/stream-job.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 300); do grep -q 'stream query .* reading' "$WORK/stream-job.log" && break; sleep 1; done
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; trigger $TRIGGER; ${STEP_SECONDS}s per step"
+java -cp "$JOB_CP" bench/stream/StreamBench.java --seconds "$STEP_SECONDS" --rates "$RATES" --ramp "$RAMP"
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "the job's own per-micro-batch figures: $WORK/metrics/stream-batches.ndjson; its log: $WORK/stream-job.log"
