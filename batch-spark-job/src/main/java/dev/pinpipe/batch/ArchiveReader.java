@@ -26,24 +26,24 @@ import org.apache.spark.sql.SparkSession;
  * {@code kafka_offset}, {@code ingested_at} from each line's {@code _kafka}, and {@code _corrupt_record}
  * set on a line that is not JSON (Spark's PERMISSIVE mode keeps it instead of failing the job).
  */
-final class ArchiveReader {
+public final class ArchiveReader {
 
     private final SparkSession spark;
     private final String bucket;
     private final String prefix;
 
-    ArchiveReader(SparkSession spark, String bucket, String prefix) {
+    public ArchiveReader(SparkSession spark, String bucket, String prefix) {
         this.spark = spark;
         this.bucket = bucket;
         this.prefix = prefix;
     }
 
-    String folder(LocalDate day) {
+    public String folder(LocalDate day) {
         return "s3a://" + bucket + "/" + (prefix.isEmpty() ? "" : prefix + "/") + "dt=" + day + "/";
     }
 
     /** The folders of {@code days} that hold at least one object (S3 has no empty folders). */
-    List<String> existingFolders(List<LocalDate> days) {
+    public List<String> existingFolders(List<LocalDate> days) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         List<String> folders = new ArrayList<>();
         try {
@@ -61,7 +61,7 @@ final class ArchiveReader {
     }
 
     /** The raw pins of {@code folders} (non-empty), never with an inferred schema. */
-    Dataset<Row> read(List<String> folders) {
+    public Dataset<Row> read(List<String> folders) {
         Dataset<Row> lines = spark.read()
                 .schema(PinSchema.RAW_WITH_CORRUPT_RECORD)
                 .option("mode", "PERMISSIVE")

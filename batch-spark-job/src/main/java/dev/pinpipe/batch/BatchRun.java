@@ -46,6 +46,7 @@ final class BatchRun {
     /** Runs and records the run; a failure is recorded as 'failed' (when Postgres can be reached) and rethrown. */
     BatchSummary run() throws SQLException {
         S3aSettings.hadoopConf(args).forEach(spark.sparkContext().hadoopConfiguration()::set);
+        PinColumns.SPARK_CONF.forEach(spark.conf()::set);
         RunLedger ledger = new RunLedger(args.postgres());
         BatchSummary run = BatchSummary.start(UUID.randomUUID(), args.from(), args.to(), clock.instant());
         ledger.started(run);

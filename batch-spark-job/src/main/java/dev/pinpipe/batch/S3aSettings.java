@@ -8,17 +8,17 @@ import java.util.Map;
  * path-style, plain HTTP, static login) and AWS S3 (no endpoint: the region's own; credentials from
  * the AWS default chain unless given), by configuration only.
  */
-final class S3aSettings {
+public final class S3aSettings {
 
-    static final String SIMPLE_CREDENTIALS = "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
+    public static final String SIMPLE_CREDENTIALS = "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider";
     /** The AWS SDK's default chain: environment, system properties, profile, container and instance roles. */
-    static final String DEFAULT_CHAIN = "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider";
+    public static final String DEFAULT_CHAIN = "software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider";
 
     private S3aSettings() {
     }
 
     /** As Hadoop configuration keys ({@code fs.s3a.*}). */
-    static Map<String, String> hadoopConf(BatchArgs args) {
+    public static Map<String, String> hadoopConf(BatchArgs args) {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("fs.s3a.endpoint.region", args.s3Region());
         if (!args.s3Endpoint().isEmpty()) {
@@ -38,7 +38,7 @@ final class S3aSettings {
     }
 
     /** The same as {@code spark.hadoop.*} entries, for a session builder (they reach the executors too). */
-    static Map<String, String> sparkConf(BatchArgs args) {
+    public static Map<String, String> sparkConf(BatchArgs args) {
         Map<String, String> conf = new LinkedHashMap<>();
         hadoopConf(args).forEach((k, v) -> conf.put("spark.hadoop." + k, v));
         return conf;

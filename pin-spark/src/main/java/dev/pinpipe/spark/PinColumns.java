@@ -1,14 +1,14 @@
 package dev.pinpipe.spark;
 
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.nullif;
+import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.try_multiply;
 import static org.apache.spark.sql.functions.when;
 
@@ -19,10 +19,14 @@ import dev.pinpipe.core.rules.DownloadedRule;
 import dev.pinpipe.core.rules.FollowerCountRule;
 import dev.pinpipe.core.rules.Text;
 import dev.pinpipe.core.rules.TextRule;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -41,6 +45,14 @@ public final class PinColumns {
     public static final String INGESTED_AT = "ingested_at";
     public static final String PROCESSED_AT = "processed_at";
 
+    /**
+     * Session settings the rules want: whole-stage code generation stays off for a stage whose
+     * generated method would exceed HotSpot's 8000-byte JIT limit (Spark's own advice for HotSpot),
+     * so such a stage runs as small, compiled per-operator code instead of one interpreted method.
+     * Both jobs apply these to their session ({@code spark.conf().set}, runtime SQL settings).
+     */
+    public static final Map<String, String> SPARK_CONF = Map.of("spark.sql.codegen.hugeMethodLimit", "8000");
+
     /** An {@code index} must be plain digits before it is cast (so {@code "7.0"} or {@code "-1"} is unusable, as in the validator). */
     private static final String INDEX_REGEX = "^[0-9]+$";
 
@@ -54,6 +66,7 @@ public final class PinColumns {
     private static final String NUMBER_PREFIX_REGEX = "^[0-9]+(\\.[0-9]{1,10})?";
     private static final DataType NUMBER_TYPE = DataTypes.createDecimalType(27, 10);
     private static final DataType MULTIPLIER_TYPE = DataTypes.createDecimalType(10, 0);
+    private static final Column MULTIPLIERS = multipliers();
 
     private PinColumns() {
     }
@@ -65,38 +78,17 @@ public final class PinColumns {
 
     /** Rule 1: {@code follower_count} → BIGINT (digits, or a number with a k/K/M/B suffix rounded half-up). */
     public static Column followerCount(Column raw) {
-        Column text = trim(raw);
-        Column number = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_NUMBER_GROUP);
-        Column suffix = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_SUFFIX_GROUP);
-        Column exactNumber = regexp_extract(number, NUMBER_PREFIX_REGEX, 0).try_cast(NUMBER_TYPE);
-        Column suffixed = round(try_multiply(exactNumber, multiplier(suffix)), 0).try_cast(DataTypes.LongType);
-        return when(text.rlike(FollowerCountRule.DIGITS_REGEX), text.try_cast(DataTypes.LongType))
-                .when(text.rlike(FollowerCountRule.SUFFIXED_REGEX), suffixed);
+        return followerCountOfTrimmed(trim(raw));
     }
 
     /** Rule 2: {@code downloaded} → BOOLEAN ({@code 1} true, {@code 0} false, anything else null). */
     public static Column downloaded(Column raw) {
-        Column text = trim(raw);
-        return when(text.equalTo(lit(DownloadedRule.TRUE_TEXT)), lit(true))
-                .when(text.equalTo(lit(DownloadedRule.FALSE_TEXT)), lit(false));
+        return downloadedOfTrimmed(trim(raw));
     }
 
     /** Rules 3–7: a text column whose placeholders (after trimming) mean null, blank means null, else trimmed. */
     public static Column text(TextRule rule, Column raw) {
-        Column text = trim(raw);
-        Column value = text;
-        String prefix = rule.strippedPrefix();
-        if (prefix != null) {
-            // substring, not a regex, so the prefix is taken literally
-            value = when(text.startsWith(prefix), trim(substring(text, prefix.length() + 1, Integer.MAX_VALUE)))
-                    .otherwise(text);
-        }
-        value = nullif(value, lit(""));
-        if (!rule.placeholders().isEmpty()) {
-            value = when(text.isin(rule.placeholders().toArray()), lit(null).cast(DataTypes.StringType))
-                    .otherwise(value);
-        }
-        return value;
+        return textOfTrimmed(rule, trim(raw));
     }
 
     /**
@@ -105,9 +97,7 @@ public final class PinColumns {
      * {@code category} is not blank. Never null. Refers to the raw columns by their field names.
      */
     public static Column usable() {
-        Column uniqueId = trim(col(PinFields.UNIQUE_ID)).rlike(PinValidator.UUID_REGEX);
-        Column category = trim(col(PinFields.CATEGORY)).notEqual(lit(""));
-        return coalesce(index().isNotNull().and(uniqueId).and(category), lit(false));
+        return usable(field -> trim(col(field)));
     }
 
     /**
@@ -125,37 +115,91 @@ public final class PinColumns {
      * stream job from the Kafka record.
      */
     public static Dataset<Row> clean(Dataset<Row> raw) {
-        return raw.where(usable()).select(
-                trim(col(PinFields.UNIQUE_ID)).as("unique_id"),
-                index().as("index"),
-                trim(col(PinFields.CATEGORY)).as("category"),
-                text(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
-                text(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
-                text(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
-                followerCount(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
-                downloaded(col(PinFields.DOWNLOADED)).as("downloaded"),
-                trim(col(PinFields.IS_IMAGE_OR_VIDEO)).as("is_image_or_video"),
-                text(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
-                text(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
-                col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
-                col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET),
-                col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT),
-                current_timestamp().as(PROCESSED_AT));
+        // Trim every field once in its own projection: the rules refer to their input several times,
+        // and Spark keeps a projection of non-trivial expressions apart instead of inlining it into
+        // each reference. That keeps the generated code small enough for the JIT (HotSpot does not
+        // compile a method over 8000 bytes, and one big projection of the seven rules exceeded it).
+        List<Column> trimmed = new ArrayList<>();
+        for (String field : PinFields.ALL) {
+            trimmed.add(trim(col(field)).as(field));
+        }
+        trimmed.add(col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION));
+        trimmed.add(col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET));
+        trimmed.add(col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT));
+        return raw.select(trimmed.toArray(Column[]::new))
+                .where(usable(PinColumns::col))
+                .select(
+                        col(PinFields.UNIQUE_ID).as("unique_id"),
+                        indexOfTrimmed(col(PinFields.INDEX)).as("index"),
+                        col(PinFields.CATEGORY).as("category"),
+                        textOfTrimmed(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
+                        textOfTrimmed(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
+                        textOfTrimmed(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
+                        followerCountOfTrimmed(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
+                        downloadedOfTrimmed(col(PinFields.DOWNLOADED)).as("downloaded"),
+                        col(PinFields.IS_IMAGE_OR_VIDEO).as("is_image_or_video"),
+                        textOfTrimmed(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
+                        textOfTrimmed(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
+                        col(KAFKA_PARTITION),
+                        col(KAFKA_OFFSET),
+                        col(INGESTED_AT),
+                        current_timestamp().as(PROCESSED_AT));
     }
 
-    /** The raw {@code index} as an int, or null when it is not plain digits fitting an int. */
-    private static Column index() {
-        Column text = trim(col(PinFields.INDEX));
+    private static Column col(String name) {
+        return functions.col(name);
+    }
+
+    private static Column usable(Function<String, Column> trimmedField) {
+        Column uniqueId = trimmedField.apply(PinFields.UNIQUE_ID).rlike(PinValidator.UUID_REGEX);
+        Column category = trimmedField.apply(PinFields.CATEGORY).notEqual(lit(""));
+        return coalesce(indexOfTrimmed(trimmedField.apply(PinFields.INDEX)).isNotNull().and(uniqueId).and(category), lit(false));
+    }
+
+    /**
+     * Rule 1 on trimmed text. A text that is not plain digits and does not match the suffixed form
+     * extracts "" everywhere, which try_cast turns into null, so no separate guard is needed.
+     */
+    private static Column followerCountOfTrimmed(Column text) {
+        Column number = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_NUMBER_GROUP);
+        Column suffix = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_SUFFIX_GROUP);
+        Column exactNumber = regexp_extract(number, NUMBER_PREFIX_REGEX, 0).try_cast(NUMBER_TYPE);
+        Column suffixed = round(try_multiply(exactNumber, try_element_at(MULTIPLIERS, suffix)), 0).try_cast(DataTypes.LongType);
+        return when(text.rlike(FollowerCountRule.DIGITS_REGEX), text.try_cast(DataTypes.LongType)).otherwise(suffixed);
+    }
+
+    private static Column downloadedOfTrimmed(Column text) {
+        return when(text.equalTo(lit(DownloadedRule.TRUE_TEXT)), lit(true))
+                .when(text.equalTo(lit(DownloadedRule.FALSE_TEXT)), lit(false));
+    }
+
+    private static Column textOfTrimmed(TextRule rule, Column text) {
+        Column value = text;
+        String prefix = rule.strippedPrefix();
+        if (prefix != null) {
+            // substring, not a regex, so the prefix is taken literally
+            value = when(text.startsWith(prefix), trim(substring(text, prefix.length() + 1, Integer.MAX_VALUE)))
+                    .otherwise(text);
+        }
+        Column empty = value.equalTo(lit(""));
+        if (!rule.placeholders().isEmpty()) {
+            empty = empty.or(text.isin(rule.placeholders().toArray()));
+        }
+        return when(empty, lit(null).cast(DataTypes.StringType)).otherwise(value);
+    }
+
+    /** The trimmed {@code index} as an int, or null when it is not plain digits fitting an int. */
+    private static Column indexOfTrimmed(Column text) {
         return when(text.rlike(INDEX_REGEX), text.try_cast(DataTypes.IntegerType));
     }
 
-    /** The suffix's factor from {@link FollowerCountRule#MULTIPLIERS}; null for anything else. */
-    private static Column multiplier(Column suffix) {
-        Column factor = null;
-        for (Map.Entry<String, Long> e : FollowerCountRule.MULTIPLIERS.entrySet()) {
-            Column value = lit(e.getValue()).cast(MULTIPLIER_TYPE);
-            factor = factor == null ? when(suffix.equalTo(e.getKey()), value) : factor.when(suffix.equalTo(e.getKey()), value);
-        }
-        return factor;
+    /** {@link FollowerCountRule#MULTIPLIERS} as a map literal: suffix → factor as decimal(10,0). */
+    private static Column multipliers() {
+        List<Column> entries = new ArrayList<>();
+        FollowerCountRule.MULTIPLIERS.forEach((suffix, factor) -> {
+            entries.add(lit(suffix));
+            entries.add(lit(factor).cast(MULTIPLIER_TYPE));
+        });
+        return map(entries.toArray(Column[]::new));
     }
 }

@@ -1,0 +1,328 @@
+import static org.apache.spark.sql.functions.col;
+
+import dev.pinpipe.batch.ArchiveFixture;
+import dev.pinpipe.batch.ArchiveReader;
+import dev.pinpipe.batch.BatchArgs;
+import dev.pinpipe.batch.BatchJob;
+import dev.pinpipe.batch.S3aSettings;
+import dev.pinpipe.core.PinFields;
+import dev.pinpipe.core.rules.DownloadedRule;
+import dev.pinpipe.core.rules.FollowerCountRule;
+import dev.pinpipe.core.rules.Text;
+import dev.pinpipe.core.rules.TextRule;
+import dev.pinpipe.spark.PinColumns;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * bench/batch: N archived pins → pins_batch with the real batch job, split into read / transform /
+ * write, and the seven rules alone as native Column expressions vs the same rules as Java UDFs
+ * wrapping pin-core's plain-Java rules. Prints a table and one JSON line. See bench/batch/README.md.
+ */
+public final class BatchBench {
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> opts = options(argv);
+        int rows = Integer.parseInt(opts.getOrDefault("rows", "1000000"));
+        int repeat = Integer.parseInt(opts.getOrDefault("repeat", "3"));
+        String master = opts.getOrDefault("master", "local[2]");
+        LocalDate day = LocalDate.parse(opts.getOrDefault("day", "2000-01-01"));
+        String prefix = opts.getOrDefault("prefix", "bench-pins");
+        int perObject = 50_000;
+
+        BatchArgs args = BatchArgs.parse(new String[] {"--date", day.toString(), "--prefix", prefix, "--master", master},
+                System.getenv(), Clock.systemUTC());
+        log("settings: " + args + ", rows=" + rows + ", repeat=" + repeat);
+
+        long t = System.nanoTime();
+        try (ArchiveFixture archive = new ArchiveFixture(args.s3Endpoint(), args.s3Region(), args.s3AccessKey(),
+                args.s3SecretKey(), args.bucket())) {
+            archive.deleteDay(prefix, day);
+            generate(archive, prefix, day, rows, perObject);
+        }
+        log(String.format(Locale.ROOT, "archived %d pins in %.1f s", rows, seconds(t)));
+
+        SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-batch-bench").master(master)
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1");
+        S3aSettings.sparkConf(args).forEach(builder::config);
+        SparkSession spark = builder.getOrCreate();
+        PinColumns.SPARK_CONF.forEach(spark.conf()::set);
+        try {
+            run(spark, args, rows, repeat);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static void run(SparkSession spark, BatchArgs args, int rows, int repeat) throws Exception {
+        ArchiveReader reader = new ArchiveReader(spark, args.bucket(), args.prefix());
+        List<String> folders = reader.existingFolders(args.days());
+        Supplier<Dataset<Row>> raw = () -> reader.read(folders);
+
+        log("warm-up");
+        noop(raw.get());
+        noop(PinColumns.clean(raw.get()));
+
+        double read = median(repeat, "read → noop", () -> noop(raw.get()));
+        double readClean = median(repeat, "read + clean → noop", () -> noop(PinColumns.clean(raw.get())));
+
+        double e2eEmpty = median(repeat, "batch job, empty pins_batch", () -> {
+            truncate(args);
+            job(spark, args, rows);
+        });
+        double e2eRerun = median(repeat, "batch job, every row already there (re-run)", () -> job(spark, args, rows));
+
+        Dataset<Row> cached = raw.get().persist(StorageLevel.MEMORY_ONLY());
+        long count = cached.count();
+        if (count != rows) {
+            throw new IllegalStateException("cached " + count + " rows, expected " + rows);
+        }
+        List<Column> plain = new ArrayList<>();
+        for (String f : PinFields.ALL) {
+            plain.add(col(f));
+        }
+        double scan = median(repeat, "cached scan → noop", () -> noop(cached.select(plain.toArray(Column[]::new))));
+        spark.conf().set("spark.sql.codegen.hugeMethodLimit", "65535");
+        double nativeHuge = median(repeat, "cached + rules as native Columns → noop, Spark's default hugeMethodLimit", () -> noop(cached.select(nativeRules())));
+        PinColumns.SPARK_CONF.forEach(spark.conf()::set);
+        double nativeRules = median(repeat, "cached + rules as native Columns → noop", () -> noop(cached.select(nativeRules())));
+        double udfRules = median(repeat, "cached + rules as Java UDFs → noop", () -> noop(cached.select(udfRules())));
+        cached.unpersist(true);
+
+        double transform = Math.max(0, readClean - read);
+        double write = Math.max(0, e2eEmpty - readClean);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("rows", rows);
+        result.put("master", args.masterOr(null));
+        result.put("rows_per_s", perSecond(rows, e2eEmpty));
+        result.put("rerun_rows_per_s", perSecond(rows, e2eRerun));
+        result.put("e2e_s", round(e2eEmpty));
+        result.put("rerun_s", round(e2eRerun));
+        result.put("read_s", round(read));
+        result.put("transform_s", round(transform));
+        result.put("write_s", round(write));
+        result.put("read_rows_per_s", perSecond(rows, read));
+        result.put("read_clean_rows_per_s", perSecond(rows, readClean));
+        result.put("cached_scan_rows_per_s", perSecond(rows, scan));
+        result.put("native_rows_per_s", perSecond(rows, nativeRules));
+        result.put("udf_rows_per_s", perSecond(rows, udfRules));
+        result.put("native_default_huge_method_limit_rows_per_s", perSecond(rows, nativeHuge));
+        result.put("native_rules_alone_rows_per_s", perSecond(rows, nativeRules - scan));
+        result.put("udf_rules_alone_rows_per_s", perSecond(rows, udfRules - scan));
+        result.put("native_vs_udf", round((udfRules - scan) / Math.max(1e-9, nativeRules - scan)));
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-52s %10s %12s%n", "batch bench (" + rows + " pins, " + args.masterOr(null) + ", median of " + repeat + ")", "seconds", "rows/s");
+        row("S3 → pins_batch end to end (empty table)", e2eEmpty, rows);
+        row("S3 → pins_batch end to end (re-run, all conflicts)", e2eRerun, rows);
+        row("  read (S3 NDJSON, explicit schema → noop)", read, rows);
+        row("  transform (clean, read subtracted)", transform, rows);
+        row("  write (COPY + upsert, read+clean subtracted)", write, rows);
+        row("rules on cached rows: native Columns", nativeRules, rows);
+        row("rules on cached rows: Java UDFs", udfRules, rows);
+        row("rules on cached rows: native, hugeMethodLimit 65535", nativeHuge, rows);
+        row("  native, cached scan subtracted", nativeRules - scan, rows);
+        row("  Java UDFs, cached scan subtracted", udfRules - scan, rows);
+        System.out.println("BENCH " + json(result));
+    }
+
+    /** The seven rules plus the pass-through trims, as pin-spark's Column expressions. */
+    private static Column[] nativeRules() {
+        return new Column[] {
+                PinColumns.trim(col("unique_id")), PinColumns.trim(col("index")), PinColumns.trim(col("category")),
+                PinColumns.text(TextRule.TITLE, col("title")), PinColumns.text(TextRule.DESCRIPTION, col("description")),
+                PinColumns.text(TextRule.TAG_LIST, col("tag_list")), PinColumns.followerCount(col("follower_count")),
+                PinColumns.downloaded(col("downloaded")), PinColumns.trim(col("is_image_or_video")),
+                PinColumns.text(TextRule.IMAGE_SRC, col("image_src")), PinColumns.text(TextRule.SAVE_LOCATION, col("save_location"))};
+    }
+
+    /** The same, as Java UDFs wrapping pin-core's plain rules (benchmark only: opaque to Spark's optimizer and codegen). */
+    private static Column[] udfRules() {
+        UserDefinedFunction trim = functions.udf((UDF1<String, String>) Text::trim, DataTypes.StringType);
+        UserDefinedFunction followers = functions.udf((UDF1<String, Long>) FollowerCountRule::clean, DataTypes.LongType);
+        UserDefinedFunction downloaded = functions.udf((UDF1<String, Boolean>) DownloadedRule::clean, DataTypes.BooleanType);
+        Function<TextRule, UserDefinedFunction> text = rule -> functions.udf((UDF1<String, String>) rule::clean, DataTypes.StringType);
+        return new Column[] {
+                trim.apply(col("unique_id")), trim.apply(col("index")), trim.apply(col("category")),
+                text.apply(TextRule.TITLE).apply(col("title")), text.apply(TextRule.DESCRIPTION).apply(col("description")),
+                text.apply(TextRule.TAG_LIST).apply(col("tag_list")), followers.apply(col("follower_count")),
+                downloaded.apply(col("downloaded")), trim.apply(col("is_image_or_video")),
+                text.apply(TextRule.IMAGE_SRC).apply(col("image_src")), text.apply(TextRule.SAVE_LOCATION).apply(col("save_location"))};
+    }
+
+    private static void job(SparkSession spark, BatchArgs args, int rows) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = BatchJob.execute(spark, args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        String summary = out.toString(StandardCharsets.UTF_8).strip();
+        log("  " + summary);
+        if (exit != 0 || !summary.contains("read=" + rows + " written=" + rows + " rejected=0")) {
+            throw new IllegalStateException("the batch job did not write every row: exit " + exit + ", " + summary);
+        }
+    }
+
+    private static void truncate(BatchArgs args) {
+        try (Connection c = DriverManager.getConnection(args.postgres().jdbcUrl(), args.postgres().user(), args.postgres().password());
+             Statement st = c.createStatement()) {
+            st.execute("TRUNCATE pins_batch");
+            st.execute("VACUUM ANALYZE pins_batch");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void noop(Dataset<Row> ds) {
+        ds.write().format("noop").mode("overwrite").save();
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Median wall-clock seconds of {@code repeat} runs of {@code step}. */
+    private static double median(int repeat, String name, Step step) throws Exception {
+        double[] s = new double[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long t = System.nanoTime();
+            step.run();
+            s[i] = seconds(t);
+            log(String.format(Locale.ROOT, "%s: %.2f s", name, s[i]));
+        }
+        Arrays.sort(s);
+        return s[repeat / 2];
+    }
+
+    // ---- input: pins of the seed's shape with its dirty values, fixed seed, in the archiver's line format
+
+    private static final String[] CATEGORIES = {"mens-fashion", "diy-and-crafts", "quotes", "finance", "vehicles",
+            "art", "beauty", "christmas", "education", "event-planning", "home-decor", "tattoos", "travel"};
+    private static final String[] WORDS = {"home", "ideas", "gift", "tattoo", "art", "space", "design", "summer",
+            "budget", "vintage", "quotes", "tips", "easy", "best", "modern", "travel", "christmas", "hacks", "diy", "the"};
+    private static final String[] FOLLOWERS = {"437", "51k", "2M", "1.5k", "User Info Error", "", "8.68M", "12kk",
+            "88845", " 12k ", "1.25M", "3B"};
+
+    private static void generate(ArchiveFixture archive, String prefix, LocalDate day, int rows, int perObject) {
+        Random random = new Random(100);
+        int partitions = 3;
+        long timestamp = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+        List<List<String>> buffers = new ArrayList<>();
+        long[] nextOffset = new long[partitions];
+        long[] firstOffset = new long[partitions];
+        for (int p = 0; p < partitions; p++) {
+            buffers.add(new ArrayList<>());
+        }
+        for (int i = 0; i < rows; i++) {
+            int p = i % partitions;
+            String pin = pin(random, i);
+            buffers.get(p).add(ArchiveFixture.line(pin, new ArchiveFixture.Lineage(p, nextOffset[p]++, timestamp + i)));
+            if (buffers.get(p).size() == perObject) {
+                archive.put(ArchiveFixture.key(prefix, day, p, firstOffset[p]), buffers.get(p));
+                firstOffset[p] = nextOffset[p];
+                buffers.set(p, new ArrayList<>());
+            }
+        }
+        for (int p = 0; p < partitions; p++) {
+            if (!buffers.get(p).isEmpty()) {
+                archive.put(ArchiveFixture.key(prefix, day, p, firstOffset[p]), buffers.get(p));
+            }
+        }
+    }
+
+    private static String pin(Random r, int index) {
+        String category = CATEGORIES[r.nextInt(CATEGORIES.length)];
+        String title = r.nextInt(10) == 0 ? "No Title Data Available" : r.nextInt(20) == 0 ? "  " : words(r, 3 + r.nextInt(6));
+        String description = switch (r.nextInt(10)) {
+            case 0 -> "No description available Story format";
+            case 1 -> "No description available";
+            default -> words(r, 8 + r.nextInt(12));
+        };
+        String followers = r.nextInt(8) == 0 ? Integer.toString(r.nextInt(100_000)) : '"' + FOLLOWERS[r.nextInt(FOLLOWERS.length)] + '"';
+        String tags = r.nextInt(6) == 0 ? "N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e" : words(r, 2 + r.nextInt(5)).replace(' ', ',');
+        String kind = new String[] {"image", "video", "multi-video(story page format)"}[r.nextInt(3)];
+        String image = r.nextInt(20) == 0 ? "Image src error." : "https://i.pinimg.com/originals/" + Long.toHexString(r.nextLong()) + ".jpg";
+        String downloaded = r.nextInt(25) == 0 ? "null" : Integer.toString(r.nextInt(2));
+        return "{\"index\": " + index + ", \"unique_id\": \"" + new UUID(r.nextLong(), r.nextLong()) + "\", \"title\": \"" + title
+                + "\", \"description\": \"" + description + "\", \"poster_name\": \"User Info Error\", \"follower_count\": " + followers
+                + ", \"tag_list\": \"" + tags + "\", \"is_image_or_video\": \"" + kind + "\", \"image_src\": \"" + image
+                + "\", \"downloaded\": " + downloaded + ", \"save_location\": \"Local save in /data/" + category
+                + "\", \"category\": \"" + category + "\"}";
+    }
+
+    private static String words(Random r, int n) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            s.append(i == 0 ? "" : " ").append(WORDS[r.nextInt(WORDS.length)]);
+        }
+        return s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+    }
+
+    // ---- small helpers
+
+    private static Map<String, String> options(String[] argv) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].equals("--help") || argv[i].equals("-h")) {
+                System.out.println("BatchBench [--rows N (1000000)] [--repeat R (3)] [--master local[2]] [--day 2000-01-01] [--prefix bench-pins]");
+                System.exit(0);
+            }
+            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                throw new IllegalArgumentException("bad argument " + argv[i]);
+            }
+            opts.put(argv[i].substring(2), argv[++i]);
+        }
+        return opts;
+    }
+
+    private static void row(String name, double seconds, int rows) {
+        System.out.printf(Locale.ROOT, "%-52s %10.2f %12s%n", name, seconds, perSecond(rows, seconds));
+    }
+
+    private static Object perSecond(int rows, double seconds) {
+        return seconds <= 0 ? "-" : Math.round(rows / seconds);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void log(String message) {
+        System.err.println("[batch bench] " + message);
+    }
+
+    private static String json(Map<String, Object> map) {
+        StringBuilder s = new StringBuilder("{");
+        map.forEach((k, v) -> s.append(s.length() > 1 ? ", " : "").append('"').append(k).append("\": ")
+                .append(v instanceof String str ? '"' + str + '"' : String.valueOf(v)));
+        return s.append('}').toString();
+    }
+}
