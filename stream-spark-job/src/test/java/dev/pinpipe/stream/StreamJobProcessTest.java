@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalStackExtension.class)
 class StreamJobProcessTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final Duration WAIT = Duration.ofSeconds(300);
 
     @TempDir
     Path home;
@@ -48,14 +48,14 @@ class StreamJobProcessTest {
 
     @Test
     void killedJvmRestartsFromItsCheckpointAndWritesEveryPinOnce(LocalStack stack) throws Exception {
-        int count = 3000;
+        int count = 1500;
         List<String> ids = TestPins.ids(count);
         try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
-            Thread producer = StreamJobTest.producer(kafka, ids, 500);
+            Thread producer = StreamJobTest.producer(kafka, ids, 300);
             producer.start();
 
             Process first = launch(stack, kafka.topic, "first.log");
-            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 600);
+            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 300);
             first.destroyForcibly(); // SIGKILL: no hook, no rollback by us, whatever micro-batch was running
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
