@@ -93,25 +93,30 @@ public final class ArchiveBench {
             log("pre-filled %s with %,d pins in %.1f s", topic, pins, seconds(fillStart));
 
             Result pinpipe = pinArchiver(admin, topic, pins);
-            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s (%.1f s end to end incl. the %s idle flush of the last objects)",
-                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.endToEndSeconds, "10 s");
+            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
+                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.endToEndSeconds);
 
             Result perMessage = perMessage(s3, topic, perMessagePins);
-            log("one object per message: %,d pins, %.0f pins/s", perMessagePins, perMessage.pinsPerSecond);
+            log("one object per message: %,d pins, %.0f pins/s, %.1f µs CPU per pin in this JVM", perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
 
             double ratio = pinpipe.pinsPerSecond / perMessage.pinsPerSecond;
-            System.out.printf("%n| mode | pins | objects | pins/s |%n|---|---:|---:|---:|%n");
-            System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s) | %,d | %,d | %,.0f |%n", pins, pinpipe.objects, pinpipe.pinsPerSecond);
-            System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond);
-            System.out.printf("| ratio | | | %.0f× |%n%n", ratio);
-            System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"per_message_pins\":%d,"
-                            + "\"per_message_pins_per_s\":%.0f,\"ratio\":%.1f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
-                    pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, perMessagePins,
-                    perMessage.pinsPerSecond, ratio, topic, run);
+            System.out.printf("%n| mode | pins | objects | pins/s | µs CPU/pin (archiver JVM) |%n|---|---:|---:|---:|---:|%n");
+            System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s) | %,d | %,d | %,.0f | %.1f |%n", pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin);
+            System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f | %.1f |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
+            System.out.printf("| ratio | | | %.0f× | |%n%n", ratio);
+            System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"cpu_us_per_pin\":%.2f,\"per_message_pins\":%d,"
+                            + "\"per_message_pins_per_s\":%.0f,\"per_message_cpu_us_per_pin\":%.2f,\"ratio\":%.1f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
+                    pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, pinpipe.cpuMicrosPerPin, perMessagePins,
+                    perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin, ratio, topic, run);
         }
     }
 
-    private record Result(double pinsPerSecond, long objects, double endToEndSeconds) {
+    /** cpuMicrosPerPin: this JVM's CPU time per pin (the broker and S3 server run elsewhere) — a figure the machine's load barely moves. */
+    private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin) {
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Pre-fills the topic as the ingest API would: key unique_id, value the pin's bytes, lz4, acks=all. */
@@ -162,13 +167,13 @@ public final class ArchiveBench {
                 "--pinpipe.s3.bucket=" + bucket,
                 "--pinpipe.s3.prefix=bench/" + run + "/pinpipe/")) {
             MeterRegistry metrics = app.getBean(MeterRegistry.class);
-            List<long[]> moves = new ArrayList<>(); // {nanos, records} at each change of the counter
+            List<long[]> moves = new ArrayList<>(); // {nanos, records, process CPU nanos} at each change of the counter
             long last = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (last < pins && System.nanoTime() < deadline) {
                 long now = (long) metrics.counter("pinpipe.archive.records").count();
                 if (now != last) {
-                    moves.add(new long[] {System.nanoTime(), now});
+                    moves.add(new long[] {System.nanoTime(), now, processCpuNanos()});
                     last = now;
                 }
                 Thread.sleep(5);
@@ -188,9 +193,10 @@ public final class ArchiveBench {
             long[] first = moves.get(0);
             long[] lastMove = moves.get(end);
             double rate = (lastMove[1] - first[1]) / ((lastMove[0] - first[0]) / 1e9);
+            double cpuMicrosPerPin = (lastMove[2] - first[2]) / 1e3 / (lastMove[1] - first[1]);
             long objects = (long) metrics.counter("pinpipe.archive.objects").count();
             checkCommitted(admin, topic, "pin-archiver." + run);
-            return new Result(rate, objects, endToEnd);
+            return new Result(rate, objects, endToEnd, cpuMicrosPerPin);
         }
     }
 
@@ -218,11 +224,13 @@ public final class ArchiveBench {
             consumer.subscribe(List.of(topic));
             int i = 0;
             long first = 0;
+            long firstCpu = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (i < pins && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (i == 0) {
                         first = System.nanoTime();
+                        firstCpu = processCpuNanos();
                     }
                     JsonNode pin = json.readTree(record.value());
                     String key = prefix + "consumer" + (++i) + ".json";
@@ -233,7 +241,7 @@ public final class ArchiveBench {
                     }
                 }
             }
-            return new Result(i / seconds(first), i, seconds(first));
+            return new Result(i / seconds(first), i, seconds(first), (processCpuNanos() - firstCpu) / 1e3 / i);
         }
     }
 

@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
  * @param firstTimestamp Kafka timestamp of the first record (its UTC date is the {@code dt=} folder)
  * @param records        number of lines
  * @param body           the NDJSON bytes
- * @param idleCut        closed by wall-clock idleness rather than by its content; see {@link PartitionBuffer}
+ * @param idleCut        closed by wall-clock idleness (or a hand-over on revocation) rather than by its content; see {@link PartitionBuffer}
  */
 record ArchiveObject(
         String topic,

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                       record's; an open object idle (wall clock) for this long is flushed as well
  * @param retryInitial   first wait before retrying a failed S3 write or commit (doubles up to retryMax)
  * @param retryMax       longest wait between retries; retries never stop
+ * @param concurrency    consumer threads (each owns some partitions and their buffers); more than the
+ *                       partition count only idles, several let one thread validate while another PUTs
  */
 @ConfigurationProperties("pinpipe.archive")
 public record ArchiveProperties(
@@ -21,11 +23,15 @@ public record ArchiveProperties(
         int flushSize,
         Duration rotateInterval,
         Duration retryInitial,
-        Duration retryMax) {
+        Duration retryMax,
+        int concurrency) {
 
     public ArchiveProperties {
         if (flushSize < 1) {
             throw new IllegalArgumentException("pinpipe.archive.flush-size must be at least 1, was " + flushSize);
+        }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("pinpipe.archive.concurrency must be at least 1, was " + concurrency);
         }
         if (rotateInterval.isNegative() || rotateInterval.isZero()) {
             throw new IllegalArgumentException("pinpipe.archive.rotate-interval must be positive, was " + rotateInterval);

@@ -66,6 +66,7 @@ class ArchiverConfiguration {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setBatchListener(true);
+        factory.setConcurrency(properties.concurrency());
         DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
         errorHandler.setRetryListeners(new OutageLog());
         factory.setCommonErrorHandler(errorHandler);

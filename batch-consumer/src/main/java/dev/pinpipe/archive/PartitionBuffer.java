@@ -92,7 +92,10 @@ final class PartitionBuffer {
         }
     }
 
-    /** Closes the open object because the partition has been idle (see the class comment, point 3). */
+    /**
+     * Closes the open object for a reason other than its content: the partition has been idle, or is
+     * being handed over (see the class comment, point 3).
+     */
     void cutIdle() {
         if (open != null) {
             close(true);

@@ -108,27 +108,44 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     }
 
     /**
-     * Drops the buffers: their records are not committed, so the next owner reads them again from the
-     * committed boundary and cuts the same objects (PartitionBuffer point 2). Flushing instead would be
-     * a non-content cut needing its own commit during the rebalance; dropping costs at most one object
-     * of re-reading per partition.
+     * Hands revoked partitions over at a clean boundary (a rebalance, or the consumer closing at
+     * shutdown): the open objects are cut and stored and their end committed, so the next owner
+     * re-reads nothing and re-sends no poison to the DLT. Like the idle flush this cut is not decided
+     * by content, and it is safe for the same reason (PartitionBuffer point 3): it is committed before
+     * anything after it is stored, and if the commit is lost the replay rewrites the same key.
+     * When S3 or the commit fails here the remaining buffers are dropped: their records are not
+     * committed, so the next owner reads them again from the last boundary (point 2).
      */
     @Override
     public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        discard(consumer, partitions);
+        Map<TopicPartition, PartitionBuffer> revoked = remove(consumer, partitions);
+        revoked.values().forEach(PartitionBuffer::cutIdle);
+        try {
+            storeAndCommit(consumer, revoked);
+        } catch (RuntimeException e) {
+            log.warn("Could not hand over {}; their uncommitted records will be read again: {}", revoked.keySet(), e.toString());
+        }
     }
 
+    /** Lost partitions belong to another consumer already: nothing may be committed, the buffers are dropped. */
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        discard(consumer, partitions);
+        remove(consumer, partitions);
     }
 
-    private void discard(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+    private Map<TopicPartition, PartitionBuffer> remove(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
-        partitions.forEach(buffers::remove);
+        Map<TopicPartition, PartitionBuffer> removed = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            PartitionBuffer buffer = buffers.remove(partition);
+            if (buffer != null) {
+                removed.put(partition, buffer);
+            }
+        }
         if (buffers.isEmpty()) {
             buffersByConsumer.remove(consumer);
         }
+        return removed;
     }
 
     private Map<TopicPartition, PartitionBuffer> buffersOf(Consumer<?, ?> consumer) {
