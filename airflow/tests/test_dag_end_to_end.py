@@ -8,6 +8,7 @@ a real Airflow and checks the rows the batch job left in pins_batch and pipeline
 import json
 import os
 import queue
+import random
 import shutil
 import socket
 import subprocess
@@ -43,14 +44,22 @@ def batch_job_built() -> bool:
 
 
 def free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
+    """Distinct loopback ports free a moment ago, BELOW the kernel's ephemeral range as local-stack's
+    FreePorts picks them: a bind(0) port is also what the next outgoing connection may take."""
+    ports: list[int] = []
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        if port in ports:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    raise RuntimeError("no free ports in 20000..32000 after 200 tries")
 
 
 @pytest.fixture(scope="module")
