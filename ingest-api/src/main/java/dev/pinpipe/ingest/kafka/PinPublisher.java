@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,20 +57,21 @@ public class PinPublisher {
     /** Starts publishing one pin; the future fails with {@link PublishFailedException}. */
     public CompletableFuture<PinAck> send(String uniqueId, byte[] pinJson) {
         long start = System.nanoTime();
-        CompletableFuture<RecordMetadata> sent;
+        CompletableFuture<SendResult<String, byte[]>> sent;
         try {
-            sent = kafka.send(new ProducerRecord<>(topic, uniqueId, pinJson)).thenApply(r -> r.getRecordMetadata());
+            sent = kafka.send(new ProducerRecord<>(topic, uniqueId, pinJson));
         } catch (RuntimeException e) {
             // max.block.ms passed waiting for metadata or buffer space: the broker is unreachable or overloaded
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             return CompletableFuture.failedFuture(failure("Kafka did not take the pin: " + rootMessage(e), e));
         }
-        return sent.handle((metadata, error) -> {
+        return sent.handle((result, error) -> {
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (error != null) {
                 throw failure("Kafka did not acknowledge the pin: " + rootMessage(error), error);
             }
             accepted.increment();
+            RecordMetadata metadata = result.getRecordMetadata();
             return new PinAck(uniqueId, metadata.topic(), metadata.partition(), metadata.offset());
         });
     }
