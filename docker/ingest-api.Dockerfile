@@ -6,7 +6,7 @@
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp -pl ingest-api -am -DskipTests package \
  && set -- ingest-api/target/ingest-api-*.jar \
  && java -Djarmode=tools -jar "$1" extract --layers --launcher --destination /layers

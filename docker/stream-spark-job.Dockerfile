@@ -9,7 +9,7 @@ FROM maven:3.9.11-eclipse-temurin-17 AS build
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp -pl stream-spark-job -am -DskipTests package \
  && mkdir -p /out/lib \
  && tr ':' '\n' < stream-spark-job/target/classpath.txt | xargs cp -t /out/lib \

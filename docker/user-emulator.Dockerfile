@@ -6,7 +6,7 @@
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-RUN --mount=type=cache,target=/root/.m2 \
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp -pl user-emulator -am -DskipTests package \
  && find user-emulator/target -maxdepth 1 -name 'user-emulator-*-all.jar' -exec cp {} /user-emulator.jar \; \
  && test -s /user-emulator.jar
