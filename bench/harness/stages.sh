@@ -258,21 +258,20 @@ pinpipe_archive() {
 }
 
 # --------------------------------------------------------------------------------------- stream
-# the stream stage's own benchmark (bench/stream/run.sh or run): it starts the streaming job against
-# the stack and prints a table of steady rates and the max sustained rate (harness/parse_stream.py)
+# the stream stage's own benchmark (bench/stream/run.sh): it starts its own stack and the streaming job,
+# produces at steady rates then a ramp, and prints a table of rates and the max sustained rate
+# (read by harness/parse_stream.py). Settings by environment: STEP_SECONDS, RATES, RAMP.
 stage_stream() {
-  local script=""
-  for candidate in "$BENCH/stream/run.sh" "$BENCH/stream/run"; do [[ -x "$candidate" ]] && { script="$candidate"; break; }; done
-  if [[ -z "$script" ]]; then
+  local script="$BENCH/stream/run.sh"
+  if [[ ! -x "$script" ]]; then
     record stream "max sustained pins/s ↑" "pins/s" pinpipe - "bench/stream/ has no runnable benchmark yet (no run.sh)"
     return 0
   fi
-  ensure_stack || { record stream "max sustained pins/s ↑" "pins/s" pinpipe - "the stack did not start"; return 1; }
-  local out="$WORK/pinpipe-stream.log" seconds=$((QUICK ? 10 : 30))
-  local args=(--seconds "$seconds"); (( QUICK )) && args+=(--rates 1000 --ramp 5000)
-  local shown="bench/stream/${script##*/} ${args[*]}"
+  local out="$WORK/pinpipe-stream.log" env=(STEP_SECONDS="$((QUICK ? 10 : 30))")
+  (( QUICK )) && env+=(RATES=1000 RAMP=5000)
+  local shown="${env[*]} bench/stream/run.sh"
   log "stream (pinpipe): $shown"
-  if ! /usr/bin/time -f 'BENCH {"max_rss_kb":%M}' "$script" "${args[@]}" >"$out" 2>"$WORK/pinpipe-stream.err"; then
+  if ! env "${env[@]}" /usr/bin/time -f 'BENCH {"max_rss_kb":%M}' "$script" >"$out" 2>"$WORK/pinpipe-stream.err"; then
     record stream "max sustained pins/s ↑" "pins/s" pinpipe - "$shown failed (see pinpipe-stream.err)"
     return 0
   fi
@@ -283,5 +282,5 @@ stage_stream() {
     record stream "ack-to-row p50 at $rate pins/s ↓" "ms" pinpipe "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rates"][sys.argv[2]]["p50_ms"])' "$WORK/stream.json" "$rate")" ""
     record stream "ack-to-row p99 at $rate pins/s ↓" "ms" pinpipe "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rates"][sys.argv[2]]["p99_ms"])' "$WORK/stream.json" "$rate")" ""
   done
-  note "- stream: the streaming job's figures come from ${shown}; its whole process tree peaked at $(( $(json_field "$WORK/pinpipe-stream.err" max_rss_kb | sed 's/^-$/0/') / 1024 )) MiB RSS (largest single process)."
+  note "- stream: figures from \`$shown\` (its own stack and StreamJob; StreamBench produces with acks=all and polls pins_stream); the largest process of its tree peaked at $(( $(json_field "$WORK/pinpipe-stream.err" max_rss_kb | sed 's/^-$/0/') / 1024 )) MiB RSS."
 }
