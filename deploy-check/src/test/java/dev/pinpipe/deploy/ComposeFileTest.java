@@ -77,4 +77,14 @@ class ComposeFileTest {
             assertThat(compose.service(service).buildContext()).as(service + " build context").contains(".");
         }
     }
+
+    /** The stream job's probe asks the Spark UI (port 4040) for the application: the job must keep it. */
+    @Test
+    void theStreamJobKeepsTheSparkUiItsProbeAsks() {
+        assertThat(String.valueOf(compose.service("stream-spark-job").healthcheck().orElseThrow().get("test")))
+                .contains("4040").contains("pinpipe-stream");
+        String code = String.join("\n", ConfiguredVariables.javaSources("stream-spark-job").stream().map(Repo::read).toList());
+        assertThat(code).as("stream job sources").doesNotContain("spark.ui.enabled").doesNotContain("spark.ui.port")
+                .contains("appName(\"pinpipe-stream\")");
+    }
 }

@@ -48,6 +48,11 @@ final class ConfiguredVariables {
         return names;
     }
 
+    /** The Java files of a module's main code. */
+    static List<Path> javaSources(String module) {
+        return files(module).stream().filter(f -> f.toString().endsWith(".java")).toList();
+    }
+
     private static List<Path> files(String directory) {
         Path root = Repo.path(directory);
         Path main = root.resolve("src/main");

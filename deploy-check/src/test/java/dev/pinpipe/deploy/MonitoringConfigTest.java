@@ -3,9 +3,6 @@ package dev.pinpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -63,7 +59,7 @@ class MonitoringConfigTest {
     void dashboardChartsOnlyMetersTheServicesRegister() {
         Set<String> registered = new TreeSet<>();
         for (String service : SCRAPED.keySet()) {
-            javaSources(service).forEach(f -> {
+            ConfiguredVariables.javaSources(service).forEach(f -> {
                 Matcher m = METER_NAME.matcher(Repo.read(f));
                 while (m.find()) {
                     registered.add(m.group(1).replace('.', '_'));
@@ -92,13 +88,5 @@ class MonitoringConfigTest {
 
     private static Map<String, Object> yaml(String file) {
         return new Yaml(new SafeConstructor(new LoaderOptions())).load(Repo.read(file));
-    }
-
-    private static List<Path> javaSources(String module) {
-        try (Stream<Path> files = Files.walk(Repo.path(module + "/src/main/java"))) {
-            return files.filter(f -> f.toString().endsWith(".java")).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
