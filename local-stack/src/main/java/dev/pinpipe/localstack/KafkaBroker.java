@@ -2,21 +2,12 @@ package dev.pinpipe.localstack;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -62,7 +53,7 @@ final class KafkaBroker implements LocalServer {
         KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(config(), false), Time.SYSTEM);
         started.startup();
         server = started;
-        createTopics();
+        Topics.create(host + ":" + port, partitions);
     }
 
     @Override
@@ -108,47 +99,5 @@ final class KafkaBroker implements LocalServer {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"));
-    }
-
-    private void createTopics() throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + port);
-        try (Admin admin = Admin.create(props)) {
-            // the DLT gets as many partitions as the topic: the recoverer keeps a record's partition
-            for (String topic : List.of(Endpoints.TOPIC, Endpoints.DEAD_LETTER_TOPIC)) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
-            awaitLeaders(admin);
-        }
-    }
-
-    /** Until the broker's metadata has both topics with a leader on every partition: producers can send right away. */
-    private static void awaitLeaders(Admin admin) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                boolean led = admin.describeTopics(List.of(Endpoints.TOPIC, Endpoints.DEAD_LETTER_TOPIC)).allTopicNames()
-                        .get(10, TimeUnit.SECONDS).values().stream()
-                        .flatMap(t -> t.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-                if (led) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics have no leader after 60 s");
-            }
-            Thread.sleep(50);
-        }
     }
 }

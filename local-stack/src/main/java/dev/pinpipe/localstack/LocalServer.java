@@ -11,4 +11,9 @@ interface LocalServer {
 
     /** Stops, flushing its data to disk; a no-op when already stopped. */
     void stop() throws Exception;
+
+    /** Stops for good when the stack exits: the embedded servers keep their data, a container is removed. */
+    default void close() throws Exception {
+        stop();
+    }
 }

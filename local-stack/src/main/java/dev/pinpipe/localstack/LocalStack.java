@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A running local stack — Kafka, S3 and PostgreSQL in a child JVM ({@link LocalStackMain}) — and its
@@ -34,8 +36,9 @@ public final class LocalStack implements AutoCloseable {
     private static final String CLASSPATH_RESOURCE = "/META-INF/pinpipe/local-stack.classpath";
     private static final long START_TIMEOUT_SECONDS = Long.getLong("pinpipe.localstack.start-timeout", 180);
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
+    private static final Pattern BOOTSTRAP_HOST = Pattern.compile("\"PINPIPE_KAFKA_BOOTSTRAP\":\"([^\"]+):\\d+\"");
 
-    private final Endpoints endpoints;
+    private Endpoints endpoints;   // host as the child reports it (a remote Docker engine's host in containers mode)
     private final Path dataDir;
     private final Path logFile;
     private final Process process;
@@ -52,9 +55,17 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Starts a stack on free loopback ports with its data in {@code dataDir} (created if missing, kept
-     * afterwards) and the child's output in {@code logFile}; returns once every server is ready.
+     * afterwards) and the child's output in {@code logFile}; returns once every server is ready. The
+     * engine is {@code $PINPIPE_TEST_STACK} ({@code embedded|containers|auto}), by default {@code auto}:
+     * Docker containers when an engine answers, else the embedded servers — one line on stdout says which.
      */
     public static LocalStack launch(Path dataDir, Path logFile) {
+        String engine = System.getenv(Engine.TEST_VARIABLE);
+        return launch(dataDir, logFile, engine == null || engine.isBlank() ? "auto" : engine.trim());
+    }
+
+    /** {@link #launch(Path, Path)} with the engine given ({@code embedded|containers|auto}), whatever the variable says. */
+    public static LocalStack launch(Path dataDir, Path logFile, String engine) {
         try {
             Files.createDirectories(dataDir);
             // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
@@ -71,11 +82,13 @@ public final class LocalStack implements AutoCloseable {
                     "--kafka-port", Integer.toString(endpoints.kafkaPort()),
                     "--s3-port", Integer.toString(endpoints.s3Port()),
                     "--pg-port", Integer.toString(endpoints.pgPort()),
+                    "--engine", engine,
                     "--control-stdin"));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             LocalStack stack = new LocalStack(endpoints, dataDir, logFile, process);
             stack.pumpOutput();
-            stack.awaitAnswer(LocalStackMain.READY, START_TIMEOUT_SECONDS, "start");
+            String ready = stack.awaitAnswer(LocalStackMain.READY, START_TIMEOUT_SECONDS, "start");
+            stack.endpoints = new Endpoints(reportedHost(ready), endpoints.kafkaPort(), endpoints.s3Port(), endpoints.pgPort());
             return stack;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -204,14 +217,23 @@ public final class LocalStack implements AutoCloseable {
         awaitAnswer("OK " + command, COMMAND_TIMEOUT_SECONDS, command);
     }
 
-    /** Waits for a line starting with {@code expected}; an ERR line, the child's exit or the timeout fails with its log. */
-    private void awaitAnswer(String expected, long timeoutSeconds, String what) {
+    /** The host of the bootstrap address in the READY line's JSON. */
+    private static String reportedHost(String ready) {
+        Matcher m = BOOTSTRAP_HOST.matcher(ready);
+        if (!m.find()) {
+            throw new IllegalStateException("no PINPIPE_KAFKA_BOOTSTRAP in " + ready);
+        }
+        return m.group(1);
+    }
+
+    /** Waits for a line starting with {@code expected} and returns it; an ERR line, the child's exit or the timeout fails with its log. */
+    private String awaitAnswer(String expected, long timeoutSeconds, String what) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         try {
             while (true) {
                 String line = answers.poll(200, TimeUnit.MILLISECONDS);
                 if (line != null && line.startsWith(expected)) {
-                    return;
+                    return line;
                 }
                 if (line != null && line.startsWith("ERR ")) {
                     throw failure("'" + what + "' failed: " + line);
@@ -251,6 +273,9 @@ public final class LocalStack implements AutoCloseable {
                     log.write(line);
                     log.write('\n');
                     log.flush();
+                    if (line.startsWith(Engine.NOTE_PREFIX)) {
+                        System.out.println(line);   // which engine runs the tests' servers, or why none could
+                    }
                     if (line.startsWith(LocalStackMain.READY) || line.startsWith("OK ") || line.startsWith("ERR ")) {
                         answers.add(line);
                     }

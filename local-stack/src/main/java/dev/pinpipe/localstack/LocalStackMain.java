@@ -53,6 +53,10 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "partitions of PinterestTopic and its DLT (default ${DEFAULT-VALUE})")
     int partitions;
 
+    @Option(names = "--engine", defaultValue = "embedded", paramLabel = "embedded|containers|auto",
+            description = "embedded servers in this JVM, Docker containers (Testcontainers), or auto: containers when a Docker engine answers (default ${DEFAULT-VALUE}; the test extension passes $PINPIPE_TEST_STACK, default auto)")
+    Engine engine;
+
     @Option(names = "--control-stdin", description = "read 'stop|start kafka|s3|postgres' lines from stdin, answer 'OK <command>', exit at end of input")
     boolean controlStdin;
 
@@ -60,7 +64,7 @@ public final class LocalStackMain implements Callable<Integer> {
 
     public static void main(String[] args) {
         quietLogging();
-        System.exit(new CommandLine(new LocalStackMain()).execute(args));
+        System.exit(new CommandLine(new LocalStackMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override
@@ -71,19 +75,32 @@ public final class LocalStackMain implements Callable<Integer> {
             System.err.println(busy);
             return 2;
         }
-        Path data = (dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("PINPIPE_HOME", ".pinpipe"), "data")).toAbsolutePath();
-        if (fresh) {
-            Dirs.deleteTree(data);
+        Engine.Choice choice;
+        try {
+            choice = engine.choose(DockerProbe::dockerAvailable);
+        } catch (Engine.Unavailable e) {
+            System.err.println(e.getMessage());
+            return 2;
         }
-        Files.createDirectories(data);
-        // PostgreSQL may run as another user (see PostgresServer) and must reach its folder inside
-        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
-
-        Endpoints endpoints = new Endpoints(host, kafkaPort, s3Port, pgPort);
-        ServerSet servers = new ServerSet(List.of(
-                new KafkaBroker(host, kafkaPort, data.resolve("kafka"), partitions),
-                new S3Server(host, s3Port, data.resolve("s3")),
-                new PostgresServer(host, pgPort, data.resolve("postgres"))));
+        if (choice.note() != null) {
+            out.println(choice.note());
+        }
+        String where;
+        Endpoints endpoints;
+        ServerSet servers;
+        if (choice.engine() == Engine.CONTAINERS) {
+            endpoints = new Endpoints(ContainerStack.host(), kafkaPort, s3Port, pgPort);
+            servers = new ServerSet(ContainerStack.servers(endpoints, partitions));
+            where = "in the containers, removed at exit";
+        } else {
+            Path data = embeddedDataDir();
+            endpoints = new Endpoints(host, kafkaPort, s3Port, pgPort);
+            servers = new ServerSet(List.of(
+                    new KafkaBroker(host, kafkaPort, data.resolve("kafka"), partitions),
+                    new S3Server(host, s3Port, data.resolve("s3")),
+                    new PostgresServer(host, pgPort, data.resolve("postgres"))));
+            where = data.toString();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "local-stack-shutdown"));
         try {
             servers.startAll();
@@ -92,7 +109,7 @@ public final class LocalStackMain implements Callable<Integer> {
             e.printStackTrace();
             return 1;
         }
-        printReady(endpoints, data);
+        printReady(endpoints, where);
 
         if (controlStdin) {
             serveControl(servers);
@@ -102,7 +119,18 @@ public final class LocalStackMain implements Callable<Integer> {
         return 0;
     }
 
-    private void printReady(Endpoints e, Path data) {
+    private Path embeddedDataDir() throws IOException {
+        Path data = (dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("PINPIPE_HOME", ".pinpipe"), "data")).toAbsolutePath();
+        if (fresh) {
+            Dirs.deleteTree(data);
+        }
+        Files.createDirectories(data);
+        // PostgreSQL may run as another user (see PostgresServer) and must reach its folder inside
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return data;
+    }
+
+    private void printReady(Endpoints e, String data) {
         double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         out.printf(Locale.ROOT, "pinpipe local stack ready in %.1f s (data: %s)%n", seconds, data);
         out.printf("  Kafka      bootstrap %s   topics %s (%d partitions), %s%n", e.kafkaBootstrap(), Endpoints.TOPIC, partitions, Endpoints.DEAD_LETTER_TOPIC);
@@ -149,9 +177,17 @@ public final class LocalStackMain implements Callable<Integer> {
         return null;
     }
 
-    /** The servers log through slf4j-simple; INFO from a broker is noise for a developer. */
+    /**
+     * The servers log through slf4j-simple; INFO from a broker is noise for a developer. Testcontainers'
+     * engine discovery explains at length why no engine was found: the engine choice says it in one line.
+     */
     private static void quietLogging() {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("pinpipe.log.level", "warn"));
+        String level = System.getProperty("pinpipe.log.level");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level != null ? level : "warn");
+        if (level == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.testcontainers.dockerclient", "off");
+            System.setProperty("org.slf4j.simpleLogger.log.org.testcontainers.DockerClientFactory", "off");
+        }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }
@@ -201,7 +237,7 @@ public final class LocalStackMain implements Callable<Integer> {
         void stopAll() {
             for (int i = servers.size() - 1; i >= 0; i--) {
                 try {
-                    servers.get(i).stop();
+                    servers.get(i).close();
                 } catch (Exception e) {
                     System.err.println("local-stack: stopping " + servers.get(i).name() + " failed: " + e);
                 }
