@@ -34,6 +34,8 @@ public class StreamBench {
     /** Every n-th pin's latency is measured (about this many per second), the rest is load. */
     static final int SAMPLES_PER_SECOND = 500;
     static final long POLL_MS = 20;
+    static final long SUSTAINED_P50_MS = 5_000;
+    static final long DRAIN_MS = 10_000;
     static final Pattern UNIQUE_ID = Pattern.compile("\"unique_id\"\\s*:\\s*\"[^\"]*\"");
     static final Pattern INDEX = Pattern.compile("\"index\"\\s*:\\s*\\d+");
 
@@ -144,8 +146,10 @@ public class StreamBench {
         long last = percentile(Arrays.copyOfRange(lat, lat.length - third, lat.length), 0.5);
         long[] sorted = lat.clone();
         Arrays.sort(sorted);
-        // lag grows when the last third waits clearly longer than the first third
-        boolean sustained = acked.isEmpty() && last <= Math.max(2000, 1.5 * first);
+        // Kept up = the lag stayed bounded: pins of the step's last third were visible within
+        // SUSTAINED_P50_MS (median), and once producing stopped the rest was visible within DRAIN_MS.
+        // A growing lag fails both; so does a job that is simply too slow for the rate.
+        boolean sustained = acked.isEmpty() && last >= 0 && last <= SUSTAINED_P50_MS && drainMs <= DRAIN_MS;
         return new Step(rate, achieved, total, lat.length, percentile(sorted, 0.5), percentile(sorted, 0.99),
                 sorted.length == 0 ? -1 : sorted[sorted.length - 1], first, last, drainMs, sustained);
     }
