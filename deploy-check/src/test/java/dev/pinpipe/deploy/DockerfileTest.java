@@ -92,4 +92,37 @@ class DockerfileTest {
     static Stream<String> sparkJobs() {
         return Stream.of("batch-spark-job", "stream-spark-job");
     }
+
+    /** What a Dockerfile copies from the build context must not be left out of it by .dockerignore. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dockerfiles")
+    void theBuildContextHoldsWhatTheImageCopies(Path file) {
+        List<String> ignored = Repo.read(".dockerignore").lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        for (Dockerfile.Stage stage : Dockerfile.read(file).stages()) {
+            for (Dockerfile.Instruction i : stage.instructions()) {
+                if (!i.keyword().equals("COPY") || i.arguments().contains("--from=")) {
+                    continue;
+                }
+                List<String> words = Stream.of(i.arguments().split("\\s+")).filter(w -> !w.startsWith("--")).toList();
+                for (String source : words.subList(0, words.size() - 1)) {
+                    if (!source.equals(".")) {
+                        assertThat(Repo.path(source)).as(file + " copies " + source).exists();
+                    }
+                    assertThat(ignored).as(file + " copies " + source + ", which .dockerignore leaves out")
+                            .noneMatch(pattern -> excludes(pattern, source));
+                }
+            }
+        }
+    }
+
+    /** .dockerignore's plain and {@code **}/name patterns, the only kinds the file uses. */
+    private static boolean excludes(String pattern, String source) {
+        if (pattern.startsWith("**/")) {
+            String name = pattern.substring(3);
+            return Stream.of(source.split("/")).anyMatch(segment -> segment.equals(name)
+                    || (name.startsWith("*.") && segment.endsWith(name.substring(1))));
+        }
+        return source.equals(pattern) || source.startsWith(pattern + "/");
+    }
 }
