@@ -21,8 +21,9 @@ import java.util.OptionalLong;
  *     partition is read again from the start of an object, and point 1 rewrites the same objects:
  *     an overwrite, never an extra key.</li>
  * <li><b>The idle cut is committed before anything depends on it.</b> An open object idle on the wall
- *     clock for {@code rotateMillis} is closed by {@link #cutIdle()}; that cut is NOT a function of the
- *     content, so a replay may carry the same object further (the records that came later join it).
+ *     clock for {@code rotateMillis} (or handed over when its partition is revoked) is closed by
+ *     {@link #cutIdle()}; that cut is NOT a function of the content, so a replay may carry the same
+ *     object further (the records that came later join it).
  *     That is harmless for the idle object itself: the replay starts at the same first offset, so it
  *     writes the same key with a superset of the lines. It would be a duplicate only if an object
  *     starting after the idle cut had been stored while the cut was still uncommitted (the replay
