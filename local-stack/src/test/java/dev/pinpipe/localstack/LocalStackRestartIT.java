@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Data survives restarts: each server stopped and started through the control channel, then the whole
  * child process relaunched on the same data folder. Uses its own stack (not the shared one) because it
- * stops servers and needs to own the data folder.
+ * stops servers and needs to own the data folder. Always the embedded engine: surviving a relaunch on the
+ * same folder is its promise; containers keep their data across stop/start only (README).
  */
 class LocalStackRestartIT {
 
@@ -44,7 +45,7 @@ class LocalStackRestartIT {
         Path run = Path.of("target", "local-stack", "restart-" + System.currentTimeMillis()).toAbsolutePath();
         Path data = run.resolve("data");
 
-        try (LocalStack stack = LocalStack.launch(data, run.resolve("first.log"))) {
+        try (LocalStack stack = LocalStack.launch(data, run.resolve("first.log"), "embedded")) {
             write(stack);
             assertDataKept(stack);
 
@@ -65,7 +66,7 @@ class LocalStackRestartIT {
             assertDataKept(stack);
         }
 
-        try (LocalStack again = LocalStack.launch(data, run.resolve("second.log"))) {
+        try (LocalStack again = LocalStack.launch(data, run.resolve("second.log"), "embedded")) {
             assertDataKept(again);
         }
     }
