@@ -12,6 +12,9 @@ comma-separated, are timed in turn within one session):
   none    no rules, the raw columns selected (the read floor)
   native  pinpipe's rules (pin-spark's PinColumns, built-in Column expressions), reached through
           the JVM; needs --jars with the pin-core and pin-spark jars
+  trim-regex, trim-builtin
+          diagnostics: only edge-whitespace trimming of the ten columns, with regexp_replace and the
+          contract's regex (as PinColumns trims) or with the built-in trim(BOTH <whitespace> FROM …)
 
 Prints one JSON line per timed run and one summary line per rules with the median rows/s.
 
@@ -116,11 +119,22 @@ def with_native_rules(spark, df):
     return df.select(*[Column(cleaned[c]).alias(c) if c in cleaned else col(c) for c in SELECTED])
 
 
+EDGE_WHITESPACE_REGEX = r"^\s+|\s+$"  # pin-core's Text.EDGE_WHITESPACE_REGEX
+WHITESPACE = " \t\n\u000b\f\r"      # what \s matches in Java
+
+
+def trimmed(df, builtin):
+    from pyspark.sql.functions import expr, regexp_replace
+    if builtin:
+        return df.select(*[expr(f"trim(BOTH '{WHITESPACE}' FROM {c})").alias(c) for c in SELECTED])
+    return df.select(*[regexp_replace(col(c), EDGE_WHITESPACE_REGEX, "").alias(c) for c in SELECTED])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", required=True, help="NDJSON pins (bench/harness/gen_pins.py)")
     parser.add_argument("--rules", default="seed",
-                        help="comma-separated, from seed, none, native; several are timed in turn, run after run, "
+                        help="comma-separated, from seed, none, native, trim-regex, trim-builtin; several are timed in turn, run after run, "
                              "so that they share the machine's state (the fairest order on a busy machine)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each, after one untimed warm-up of each")
     parser.add_argument("--master", default="local[2]")
@@ -129,7 +143,7 @@ def main():
     parser.add_argument("--jfr", default="", help="record a Java Flight Recorder profile of the Spark JVM into this file")
     args = parser.parse_args()
     chosen = args.rules.split(",")
-    unknown = set(chosen) - {"seed", "none", "native"}
+    unknown = set(chosen) - {"seed", "none", "native", "trim-regex", "trim-builtin"}
     if unknown:
         parser.error(f"unknown rules: {', '.join(sorted(unknown))}")
 
@@ -151,6 +165,8 @@ def main():
             outputs[rules] = with_seed_udfs(spark.read.schema(SEED_SCHEMA).json(args.input))
         elif rules == "native":
             outputs[rules] = with_native_rules(spark, spark.read.schema(PINPIPE_SCHEMA).json(args.input))
+        elif rules.startswith("trim-"):
+            outputs[rules] = trimmed(spark.read.schema(PINPIPE_SCHEMA).json(args.input), rules == "trim-builtin")
         else:
             outputs[rules] = spark.read.schema(SEED_SCHEMA).json(args.input).select(*SELECTED)
         if args.show:
