@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -67,13 +68,24 @@ public final class PinColumns {
     private static final DataType NUMBER_TYPE = DataTypes.createDecimalType(27, 10);
     private static final DataType MULTIPLIER_TYPE = DataTypes.createDecimalType(10, 0);
     private static final Column MULTIPLIERS = multipliers();
+    /** Every char that pin-core's edge-whitespace regex removes on its own (its {@code \\s}). */
+    private static final String WHITESPACE = whitespace();
 
     private PinColumns() {
     }
 
-    /** Leading and trailing whitespace removed with pin-core's one definition of it; null stays null. */
+    /**
+     * Leading and trailing whitespace removed, as pin-core's {@link Text#trim} does; null stays null.
+     * Spark's {@code trim(column, characters)} on the characters that pin-core's
+     * {@link Text#EDGE_WHITESPACE_REGEX} removes (derived from it below) gives the same result as that
+     * regex without turning each value into a Java string and back.
+     */
     public static Column trim(Column raw) {
-        return regexp_replace(raw, lit(Text.EDGE_WHITESPACE_REGEX), lit(""));
+        // The regex's "$" also matches before a final \u0085, \u2028 or \u2029 (Java line terminators
+        // that are not \\s), so a value ending in one of them keeps the regex itself.
+        Column exotic = raw.endsWith("\u0085").or(raw.endsWith("\u2028")).or(raw.endsWith("\u2029"));
+        return when(exotic, regexp_replace(raw, lit(Text.EDGE_WHITESPACE_REGEX), lit("")))
+                .otherwise(functions.trim(raw, WHITESPACE));
     }
 
     /** Rule 1: {@code follower_count} → BIGINT (digits, or a number with a k/K/M/B suffix rounded half-up). */
@@ -191,6 +203,17 @@ public final class PinColumns {
     /** The trimmed {@code index} as an int, or null when it is not plain digits fitting an int. */
     private static Column indexOfTrimmed(Column text) {
         return when(text.rlike(INDEX_REGEX), text.try_cast(DataTypes.IntegerType));
+    }
+
+    private static String whitespace() {
+        Pattern edge = Pattern.compile(Text.EDGE_WHITESPACE_REGEX);
+        StringBuilder chars = new StringBuilder();
+        for (char c = 0; c < Character.MAX_VALUE; c++) {
+            if (edge.matcher(String.valueOf(c)).matches()) {
+                chars.append(c);
+            }
+        }
+        return chars.toString();
     }
 
     /** {@link FollowerCountRule#MULTIPLIERS} as a map literal: suffix → factor as decimal(10,0). */
