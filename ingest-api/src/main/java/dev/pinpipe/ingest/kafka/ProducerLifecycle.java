@@ -5,7 +5,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Creates the shared producer at startup, so the first request does not pay for it, and flushes it
+ * Creates the shared producer at startup (with lz4's JNI build, see {@link Lz4Native}), so the first
+ * request does not pay for it, and flushes it
  * once the web server has drained its requests (graceful shutdown), so records of requests that
  * already gave up waiting still reach the broker. The producer factory closes the producer afterwards.
  */
@@ -20,6 +21,7 @@ class ProducerLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
+        Lz4Native.preload();
         // the factory caches this one thread-safe producer; closing the handle would be a no-op
         kafka.getProducerFactory().createProducer();
         running = true;
