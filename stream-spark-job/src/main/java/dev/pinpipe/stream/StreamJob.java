@@ -1,5 +1,6 @@
 package dev.pinpipe.stream;
 
+import dev.pinpipe.spark.PinColumns;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,6 +60,7 @@ public final class StreamJob {
     static SparkSession session(StreamArgs args) {
         String master = args.master().orElse(new SparkConf().get("spark.master", "local[*]"));
         SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-stream").master(master);
+        PinColumns.SPARK_CONF.forEach(builder::config); // what the seven rules need to run compiled
         if (master.startsWith("local")) {
             builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
         }

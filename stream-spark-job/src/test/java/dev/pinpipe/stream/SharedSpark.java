@@ -1,5 +1,6 @@
 package dev.pinpipe.stream;
 
+import dev.pinpipe.spark.PinColumns;
 import org.apache.spark.sql.SparkSession;
 
 /** One local SparkSession per test JVM: starting Spark costs seconds, queries are cheap. */
@@ -12,7 +13,9 @@ final class SharedSpark {
 
     static synchronized SparkSession session() {
         if (spark == null) {
-            spark = SparkSession.builder()
+            SparkSession.Builder builder = SparkSession.builder();
+            PinColumns.SPARK_CONF.forEach(builder::config);
+            spark = builder
                     .appName("stream-spark-job-tests")
                     .master("local[2]")
                     .config("spark.driver.host", "127.0.0.1")
