@@ -48,6 +48,10 @@ public final class EmulatorMain implements Callable<Integer> {
     @Option(names = "--json", description = "print the final summary as JSON on stdout")
     boolean json;
 
+    @Option(names = "--ids-out", paramLabel = "FILE",
+            description = "write '<acked|rejected|failed|partial> <unique_id>' per pin to FILE (what end-to-end checks read)")
+    Path idsOut;
+
     @Option(names = "--max-retries", description = "retries of one request (503, connection errors) before its pins count as failed (default: ${DEFAULT-VALUE})",
             defaultValue = "20")
     int maxRetries;
@@ -70,7 +74,8 @@ public final class EmulatorMain implements Callable<Integer> {
                         duration, rate, concurrency, batchSize, null);
         RunStats stats = new RunStats();
         IngestClient client = new IngestClient(api, timeout, maxRetries, () -> stopping);
-        LoadRunner runner = new LoadRunner(client, source, plan, stats, () -> stopping, seed);
+        PinOutcomeLog outcomes = idsOut == null ? null : new PinOutcomeLog(idsOut);
+        LoadRunner runner = new LoadRunner(client, source, plan, stats, () -> stopping, seed).loggingOutcomes(outcomes);
 
         // Ctrl-C: stop starting requests, let the ones in flight finish, still print the summary
         CountDownLatch done = new CountDownLatch(1);
@@ -99,6 +104,9 @@ public final class EmulatorMain implements Callable<Integer> {
                 System.out.println(summary.json());
             }
         } finally {
+            if (outcomes != null) {
+                outcomes.close();
+            }
             done.countDown();
         }
         if (!stopping) {

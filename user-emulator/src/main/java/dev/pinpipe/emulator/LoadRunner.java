@@ -24,6 +24,7 @@ final class LoadRunner {
     private final AtomicLong nextSlot = new AtomicLong();
     private final long limit;
     private long deadline;
+    private PinOutcomeLog outcomes;
 
     LoadRunner(IngestClient client, PinSource source, RunPlan plan, RunStats stats, BooleanSupplier stopping, long seed) {
         this.client = client;
@@ -33,6 +34,12 @@ final class LoadRunner {
         this.stopping = stopping;
         this.seed = seed;
         this.limit = Math.min(plan.count(), source.size());
+    }
+
+    /** Also writes each pin's outcome to {@code log} (the {@code --ids-out} file). */
+    LoadRunner loggingOutcomes(PinOutcomeLog log) {
+        this.outcomes = log;
+        return this;
     }
 
     /** Runs until every pin is sent, the duration is over or {@code stopping} turns true; blocks till then. */
@@ -75,16 +82,19 @@ final class LoadRunner {
             }
             stats.sending(n);
             Outcome outcome;
+            List<byte[]> pins = new ArrayList<>(n);
+            for (long i = first; i < first + n; i++) {
+                pins.add(source.pin(i));
+            }
             if (n == 1 && plan.batchSize() == 1) {
-                outcome = client.postPin(source.pin(first));
+                outcome = client.postPin(pins.get(0));
             } else {
-                List<byte[]> pins = new ArrayList<>(n);
-                for (long i = first; i < first + n; i++) {
-                    pins.add(source.pin(i));
-                }
                 outcome = client.postPins(pins);
             }
             stats.record(outcome, System.nanoTime() - due);
+            if (outcomes != null) {
+                outcomes.record(pins, outcome);
+            }
         }
     }
 
