@@ -39,6 +39,8 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
     private static final int SHOWN_REJECTS = 5;
     /** The observed count arrives as soon as the collect is done; this only bounds a surprise. */
     private static final FiniteDuration OBSERVATION_WAIT = FiniteDuration.apply(60, TimeUnit.SECONDS);
+    private static final long RETRY_FIRST_MILLIS = 500;
+    private static final long RETRY_MAX_MILLIS = 10_000;
 
     private final PostgresSettings postgres;
     private final Map<Long, BatchOutcome> outcomes;
@@ -59,23 +61,53 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
         queryId.complete(query.id().toString());
     }
 
+    /**
+     * Writes the micro-batch, waiting out a Postgres that is down or restarting: failing the batch
+     * would stop the query and the job, while Kafka keeps the records and this transaction rolls back
+     * whole, so retrying the same batch until Postgres answers is safe and resumes by itself.
+     */
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
         String runId = queryId.get(5, TimeUnit.MINUTES);
         Instant startedAt = Instant.now();
-        try (Connection c = postgres.connect()) {
-            c.setAutoCommit(false);
-            try {
-                outcomes.put(batchId, write(c, batch, runId, batchId, startedAt));
-            } catch (Exception e) {
-                rollbackQuietly(c, e);
-                throw e;
+        long backoffMillis = RETRY_FIRST_MILLIS;
+        for (int attempt = 0; ; attempt++) {
+            try (Connection c = postgres.connect()) {
+                c.setAutoCommit(false);
+                try {
+                    outcomes.put(batchId, write(c, batch, runId, batchId, attempt, startedAt));
+                    return;
+                } catch (Exception e) {
+                    rollbackQuietly(c, e);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (!isTransient(e)) {
+                    throw e;
+                }
+                log.warn("micro-batch {}: PostgreSQL unavailable ({}); retrying in {} ms (attempt {})",
+                        batchId, e.getMessage(), backoffMillis, attempt + 1);
+                Thread.sleep(backoffMillis);
+                backoffMillis = Math.min(backoffMillis * 2, RETRY_MAX_MILLIS);
             }
         }
     }
 
-    private BatchOutcome write(Connection c, Dataset<Row> batch, String runId, long batchId, Instant startedAt)
-            throws Exception {
+    /** Connection failures (08xxx), the server shutting down or starting (57P0x), out of resources (53xxx). */
+    static boolean isTransient(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private BatchOutcome write(Connection c, Dataset<Row> batch, String runId, long batchId, int attempt,
+            Instant startedAt) throws Exception {
         if (!RunLedger.claim(c, runId, batchId, startedAt)) {
             c.rollback();
             log.info("micro-batch {} of query {} was committed before: replay skipped", batchId, runId);
@@ -88,7 +120,8 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
         // alternatives cost more: toLocalIterator() runs one job per Kafka partition, one after the
         // other, and coalesce(1).foreachPartition moves the transaction into a task whose retries we
         // would have to reason about.
-        Observation observation = new Observation("read-" + batchId);
+        // an observation name can be used once per query, hence the attempt in it
+        Observation observation = new Observation("read-" + batchId + "-" + attempt);
         List<Row> clean = PinColumns.clean(batch.observe(observation, count(lit(1)).as("read"))).collectAsList();
         long read = ((Number) Await.result(observation.future(), OBSERVATION_WAIT).getAs("read")).longValue();
         LatencyRecorder rows = new LatencyRecorder(clean.iterator(), INGESTED_AT);
