@@ -89,8 +89,7 @@ def chart(rows, title, png):
         ax.set_xscale("log")
         ax.axvline(1, color="black", linewidth=0.8, linestyle=":")
         ax.set_xlim(min(0.5, min(values) / 2), max(1000, max(values) * 20))
-        ax.set_xlabel("how many times better pinpipe is than the seed's stack (log scale; dotted: equal; "
-                      "black tick: the issue's target)", fontsize=9)
+        ax.set_xlabel("× better than the seed's stack (log scale; dotted: equal; black tick: the issue's target)", fontsize=9)
     else:
         ax.axis("off")
     if alone:

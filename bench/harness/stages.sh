@@ -276,7 +276,9 @@ stage_stream() {
     return 0
   fi
   "$PY" "$BENCH/harness/parse_stream.py" "$out" >"$WORK/stream.json"
-  record stream "max sustained pins/s ↑" "pins/s" pinpipe "$(json_field "$WORK/stream.json" max_sustained_pins_per_s)" "$shown"
+  local sustained; sustained="$(json_field "$WORK/stream.json" max_sustained_pins_per_s)"
+  record stream "max sustained pins/s ↑" "pins/s" pinpipe "$sustained" \
+    "$([[ "$sustained" == "-" ]] && echo "$shown: no step was sustained (lag kept growing at every rate tried)" || echo "$shown")"
   local rate
   for rate in $("$PY" -c 'import json,sys; print(" ".join(sorted(json.load(open(sys.argv[1])).get("rates", {}), key=int)))' "$WORK/stream.json"); do
     record stream "ack-to-row p50 at $rate pins/s ↓" "ms" pinpipe "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["rates"][sys.argv[2]]["p50_ms"])' "$WORK/stream.json" "$rate")" ""
