@@ -1,5 +1,7 @@
 package dev.pinpipe.check;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.PinJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -132,7 +134,7 @@ public final class DemoMain implements Callable<Integer> {
                 PreparedStatement ps = c.prepareStatement("SELECT title, follower_count, downloaded, tag_list, save_location"
                         + " FROM pins_batch WHERE unique_id = ?::uuid")) {
             for (String id : ids) {
-                var raw = dev.pinpipe.core.PinJson.parse(archive.rawById().get(id));
+                JsonNode raw = PinJson.parse(archive.rawById().get(id));
                 ps.setString(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {

@@ -76,27 +76,25 @@ class FaultInjectionIT {
     @Test
     @Order(2)
     void postgresDownForTwentySecondsUnderLoad(LocalStack stack) throws Exception {
-        Process load = startLoad("postgres-down");
-        Thread.sleep(3000);
-        stack.stopPostgres();
-        Thread.sleep(20_000);
-        stack.startPostgres();
-        Thread.sleep(3000);
-        stopLoad(load);
-        reconcile("postgres down 20 s");
+        outageUnderLoad("postgres-down", "postgres down 20 s", stack::stopPostgres, stack::startPostgres);
     }
 
     @Test
     @Order(3)
     void s3DownForTwentySecondsUnderLoad(LocalStack stack) throws Exception {
-        Process load = startLoad("s3-down");
+        outageUnderLoad("s3-down", "s3 down 20 s", stack::stopS3, stack::startS3);
+    }
+
+    /** One server stopped for 20 s in the middle of a steady load, then the usual reconciliation. */
+    private void outageUnderLoad(String load, String scenario, Runnable stop, Runnable start) throws Exception {
+        Process emulator = startLoad(load);
         Thread.sleep(3000);
-        stack.stopS3();
+        stop.run();
         Thread.sleep(20_000);
-        stack.startS3();
+        start.run();
         Thread.sleep(3000);
-        stopLoad(load);
-        reconcile("s3 down 20 s");
+        stopLoad(emulator);
+        reconcile(scenario);
     }
 
     /** A steady load until stopped: the emulator retries what a dead API did not answer. */
