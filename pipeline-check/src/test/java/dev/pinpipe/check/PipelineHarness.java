@@ -46,6 +46,12 @@ final class PipelineHarness {
         env.put("PINPIPE_PG_PORT", Integer.toString(freePort()));
         env.put("PINPIPE_API_PORT", Integer.toString(freePort()));
         env.put("PINPIPE_ARCHIVER_PORT", Integer.toString(freePort()));
+        // `./pinpipe test` exports every default (127.0.0.1:9092, …) into Maven's environment, and the
+        // launcher lets a set variable win over one derived from a port: so derive them here too
+        env.put("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:" + env.get("PINPIPE_KAFKA_PORT"));
+        env.put("PINPIPE_S3_ENDPOINT", "http://127.0.0.1:" + env.get("PINPIPE_S3_PORT"));
+        env.put("PINPIPE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + env.get("PINPIPE_PG_PORT") + "/pinterest");
+        env.put("PINPIPE_API_URL", "http://127.0.0.1:" + env.get("PINPIPE_API_PORT"));
         return env;
     }
 
