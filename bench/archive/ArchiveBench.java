@@ -70,53 +70,85 @@ public final class ArchiveBench {
         int pins = 1_000_000;
         int perMessagePins = 20_000;
         Path input = null;
+        String topic = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pins" -> pins = Integer.parseInt(args[++i]);
                 case "--per-message-pins" -> perMessagePins = Integer.parseInt(args[++i]);
                 case "--input" -> input = Path.of(args[++i]);
+                case "--topic" -> topic = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (usage: --pins N [--per-message-pins M] [--input pins.ndjson])");
+                        + " (usage: --pins N [--per-message-pins M] [--input pins.ndjson] [--topic T])");
             }
         }
-        new ArchiveBench().run(pins, Math.min(perMessagePins, pins), input);
+        new ArchiveBench().run(pins, perMessagePins, input, topic);
         System.exit(0); // the Kafka/S3 clients' daemon-less threads must not keep the JVM
     }
 
-    private void run(int pins, int perMessagePins, Path input) throws Exception {
-        String topic = "bench.archive." + run;
+    /** existingTopic: a topic an earlier run filled (its JSON line names it), archived whole; null fills a new one. */
+    private void run(int pinsToFill, int perMessagePinsAsked, Path input, String existingTopic) throws Exception {
+        String topic = existingTopic != null ? existingTopic : "bench.archive." + run;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
              S3Client s3 = s3()) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            long fillStart = System.nanoTime();
-            fill(topic, pins, input);
-            log("pre-filled %s with %,d pins in %.1f s", topic, pins, seconds(fillStart));
+            int pins;
+            if (existingTopic == null) {
+                admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+                long fillStart = System.nanoTime();
+                fill(topic, pinsToFill, input);
+                log("pre-filled %s with %,d pins in %.1f s", topic, pinsToFill, seconds(fillStart));
+                pins = pinsToFill;
+            } else {
+                pins = (int) endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
+                log("reusing %s: %,d pins", topic, pins);
+            }
+            int perMessagePins = Math.min(perMessagePinsAsked, pins);
 
             Result pinpipe = pinArchiver(admin, topic, pins);
-            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
-                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.endToEndSeconds);
+            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM, %s in the stack's (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
+                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin,
+                    pinpipe.stackCpuMicrosPerPin < 0 ? "not measured (set ARCHIVE_BENCH_STACK_PID)" : "%.1f µs".formatted(pinpipe.stackCpuMicrosPerPin),
+                    pinpipe.endToEndSeconds);
 
             Result perMessage = perMessage(s3, topic, perMessagePins);
             log("one object per message: %,d pins, %.0f pins/s, %.1f µs CPU per pin in this JVM", perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
 
             double ratio = pinpipe.pinsPerSecond / perMessage.pinsPerSecond;
-            System.out.printf("%n| mode | pins | objects | pins/s | µs CPU/pin (archiver JVM) |%n|---|---:|---:|---:|---:|%n");
-            System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s) | %,d | %,d | %,.0f | %.1f |%n", pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin);
-            System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f | %.1f |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
-            System.out.printf("| ratio | | | %.0f× | |%n%n", ratio);
+            String stackCpu = pinpipe.stackCpuMicrosPerPin < 0 ? "–" : "%.1f".formatted(pinpipe.stackCpuMicrosPerPin);
+            System.out.printf("%n| mode | pins | objects | pins/s | µs CPU/pin (archiver JVM) | µs CPU/pin (stack JVM) |%n|---|---:|---:|---:|---:|---:|%n");
+            System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s) | %,d | %,d | %,.0f | %.1f | %s |%n", pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, stackCpu);
+            System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f | %.1f | – |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
+            System.out.printf("| ratio | | | %.0f× | | |%n%n", ratio);
             System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"cpu_us_per_pin\":%.2f,\"per_message_pins\":%d,"
-                            + "\"per_message_pins_per_s\":%.0f,\"per_message_cpu_us_per_pin\":%.2f,\"ratio\":%.1f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
+                            + "\"per_message_pins_per_s\":%.0f,\"per_message_cpu_us_per_pin\":%.2f,\"ratio\":%.1f,\"stack_cpu_us_per_pin\":%.2f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
                     pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, pinpipe.cpuMicrosPerPin, perMessagePins,
-                    perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin, ratio, topic, run);
+                    perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin, ratio, pinpipe.stackCpuMicrosPerPin, topic, run);
         }
     }
 
-    /** cpuMicrosPerPin: this JVM's CPU time per pin (the broker and S3 server run elsewhere) — a figure the machine's load barely moves. */
-    private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin) {
+    /**
+     * cpuMicrosPerPin: this JVM's CPU time per pin (the broker and S3 server run elsewhere) — a figure the machine's load barely moves.
+     * stackCpuMicrosPerPin: the same for the process ARCHIVE_BENCH_STACK_PID names (the JVM running Kafka and the S3 server), -1 when unset.
+     */
+    private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin, double stackCpuMicrosPerPin) {
     }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** utime + stime of ARCHIVE_BENCH_STACK_PID from /proc (Linux, 100 ticks/s), -1 when unset or unreadable. */
+    private static long stackCpuNanos() {
+        String pid = System.getenv("ARCHIVE_BENCH_STACK_PID");
+        if (pid == null || pid.isBlank()) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", pid.strip(), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     /** Pre-fills the topic as the ingest API would: key unique_id, value the pin's bytes, lz4, acks=all. */
@@ -167,13 +199,13 @@ public final class ArchiveBench {
                 "--pinpipe.s3.bucket=" + bucket,
                 "--pinpipe.s3.prefix=bench/" + run + "/pinpipe/")) {
             MeterRegistry metrics = app.getBean(MeterRegistry.class);
-            List<long[]> moves = new ArrayList<>(); // {nanos, records, process CPU nanos} at each change of the counter
+            List<long[]> moves = new ArrayList<>(); // {nanos, records, process CPU nanos, stack CPU nanos} at each change of the counter
             long last = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (last < pins && System.nanoTime() < deadline) {
                 long now = (long) metrics.counter("pinpipe.archive.records").count();
                 if (now != last) {
-                    moves.add(new long[] {System.nanoTime(), now, processCpuNanos()});
+                    moves.add(new long[] {System.nanoTime(), now, processCpuNanos(), stackCpuNanos()});
                     last = now;
                 }
                 Thread.sleep(5);
@@ -194,23 +226,28 @@ public final class ArchiveBench {
             long[] lastMove = moves.get(end);
             double rate = (lastMove[1] - first[1]) / ((lastMove[0] - first[0]) / 1e9);
             double cpuMicrosPerPin = (lastMove[2] - first[2]) / 1e3 / (lastMove[1] - first[1]);
+            double stackCpuMicrosPerPin = first[3] < 0 || lastMove[3] < 0 ? -1 : (lastMove[3] - first[3]) / 1e3 / (lastMove[1] - first[1]);
             long objects = (long) metrics.counter("pinpipe.archive.objects").count();
             checkCommitted(admin, topic, "pin-archiver." + run);
-            return new Result(rate, objects, endToEnd, cpuMicrosPerPin);
+            return new Result(rate, objects, endToEnd, cpuMicrosPerPin, stackCpuMicrosPerPin);
         }
     }
 
     /** The group's committed offsets must equal the topic's end: every pin archived and acknowledged. */
     private static void checkCommitted(Admin admin, String topic, String group) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        IntStream.range(0, 3).forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get().entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        Map<TopicPartition, Long> ends = endOffsets(admin, topic);
         Map<TopicPartition, Long> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                 .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         if (!committed.equals(ends)) {
             throw new IllegalStateException("committed " + committed + " but the topic ends at " + ends);
         }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        IntStream.range(0, 3).forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     /** The seed's consumer: poll, then per message one PUT of the pretty-printed pin as consumer{i}.json. */
@@ -241,7 +278,7 @@ public final class ArchiveBench {
                     }
                 }
             }
-            return new Result(i / seconds(first), i, seconds(first), (processCpuNanos() - firstCpu) / 1e3 / i);
+            return new Result(i / seconds(first), i, seconds(first), (processCpuNanos() - firstCpu) / 1e3 / i, -1);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pinpipe.archive;
 
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -26,6 +27,7 @@ final class ArchiveStore {
                         .key(object.key(prefix))
                         .contentType(NDJSON)
                         .build(),
-                RequestBody.fromBytes(object.body()));
+                // the body is never changed once the object is closed: the SDK may read it as it is, no defensive copy
+                RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(object.body()), object.body().length, NDJSON));
     }
 }

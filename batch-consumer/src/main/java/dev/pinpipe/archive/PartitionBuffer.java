@@ -49,6 +49,8 @@ final class PartitionBuffer {
     private long committed;
     /** An idle-cut object was stored and its end is not committed yet: release nothing until it is. */
     private boolean awaitingCommit;
+    /** Initial capacity of the next object's body: the last one's size and some, so it is not regrown line by line. */
+    private int expectedBytes = 64 * 1024;
 
     /**
      * @param startOffset the consumer's position when the partition was assigned (the committed offset,
@@ -149,15 +151,17 @@ final class PartitionBuffer {
     }
 
     private void close(boolean idle) {
+        byte[] body = open.body.toByteArray();
         closed.addLast(new ArchiveObject(topic, partition, open.firstOffset, open.lastOffset, open.firstTimestamp,
-                open.records, open.body.toByteArray(), idle));
+                open.records, body, idle));
         open = null;
+        expectedBytes = Math.max(expectedBytes, body.length + body.length / 8);
     }
 
     private final class OpenObject {
         final long firstOffset;
         final long firstTimestamp;
-        final ByteArrayOutputStream body = new ByteArrayOutputStream(64 * 1024);
+        final ByteArrayOutputStream body = new ByteArrayOutputStream(expectedBytes);
         long lastOffset;
         int records;
 

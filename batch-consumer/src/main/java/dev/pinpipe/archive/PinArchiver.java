@@ -1,7 +1,7 @@
 package dev.pinpipe.archive;
 
-import dev.pinpipe.core.PinValidation;
 import dev.pinpipe.core.PinValidator;
+import dev.pinpipe.core.PinValidityCheck;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -153,12 +153,12 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     }
 
     private void absorb(ConsumerRecord<String, byte[]> record, PartitionBuffer buffer, Consumer<?, ?> consumer) {
-        PinValidation validation = PinValidator.validate(record.value());
-        if (validation.isValid()) {
+        // the streaming check settles a valid pin in one pass; the full validator only runs to give an invalid one's reasons
+        if (PinValidityCheck.isValid(record.value())) {
             buffer.append(record.offset(), record.timestamp(), record.value());
         } else {
             // publishes and waits for the DLT's ack; throws (and so retries the batch) when it fails
-            deadLetters.accept(record, consumer, new InvalidPinException(validation.errors()));
+            deadLetters.accept(record, consumer, new InvalidPinException(PinValidator.validate(record.value()).errors()));
             metrics.deadLettered();
             buffer.skip(record.offset());
         }

@@ -7,6 +7,8 @@ import org.springframework.context.annotation.Configuration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,8 +30,15 @@ class S3Configuration {
                 .credentialsProvider(properties.hasStaticCredentials()
                         ? StaticCredentialsProvider.create(AwsBasicCredentials.create(properties.accessKey(), properties.secretKey()))
                         : DefaultCredentialsProvider.builder().build());
+        if (properties.checksums() == S3Properties.Checksums.WHEN_REQUIRED) {
+            builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
         if (properties.endpoint() != null) {
             builder.endpointOverride(properties.endpoint());
+            if ("http".equalsIgnoreCase(properties.endpoint().getScheme()) && !properties.signPayloadOverHttp()) {
+                builder.putAuthScheme(HeadersOnlySigner.authScheme());
+            }
         }
         return builder.build();
     }

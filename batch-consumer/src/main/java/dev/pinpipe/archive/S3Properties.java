@@ -16,6 +16,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *                    default provider chain (environment, profile, instance role, ...)
  * @param secretKey   see accessKey
  * @param callTimeout upper bound of one PUT including the SDK's own retries
+ * @param checksums   {@code when-supported}: the SDK's default, a CRC32 of every body sent as an
+ *                    aws-chunked trailer and checked by S3; {@code when-required}: only where the
+ *                    operation demands one (PutObject does not), a plain body, cheaper on both ends.
+ *                    The local default is when-required, the {@code aws} profile when-supported
+ * @param signPayloadOverHttp over a plain-http endpoint the SDK hashes every body (SHA-256, in the
+ *                    client and again in the server) to sign it; false signs the headers only
+ *                    ({@code UNSIGNED-PAYLOAD}), as the SDK always does over https. Meant for a
+ *                    local S3 server on loopback; no effect on https endpoints
  */
 @ConfigurationProperties("pinpipe.s3")
 public record S3Properties(
@@ -26,7 +34,12 @@ public record S3Properties(
         boolean pathStyle,
         String accessKey,
         String secretKey,
-        Duration callTimeout) {
+        Duration callTimeout,
+        Checksums checksums,
+        boolean signPayloadOverHttp) {
+
+    /** When the client adds a body checksum (the SDK's RequestChecksumCalculation / ResponseChecksumValidation). */
+    public enum Checksums { WHEN_SUPPORTED, WHEN_REQUIRED }
 
     public boolean hasStaticCredentials() {
         return accessKey != null && !accessKey.isBlank() && secretKey != null && !secretKey.isBlank();
