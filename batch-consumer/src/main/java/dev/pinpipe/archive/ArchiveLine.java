@@ -39,12 +39,42 @@ final class ArchiveLine {
             }
         }
         out.write(value, from, closingBrace - from);
-        out.writeBytes(lineage(partition, offset, timestamp));
+        // written piece by piece: this runs for every archived pin, a String per line would be most of its cost
+        out.writeBytes(PARTITION);
+        writeDecimal(out, partition);
+        out.writeBytes(OFFSET);
+        writeDecimal(out, offset);
+        out.writeBytes(TIMESTAMP);
+        writeDecimal(out, timestamp);
+        out.writeBytes(END);
     }
 
-    private static byte[] lineage(int partition, long offset, long timestamp) {
-        return (",\"_kafka\":{\"partition\":" + partition + ",\"offset\":" + offset + ",\"timestamp\":" + timestamp + "}}\n")
-                .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PARTITION = ascii(",\"_kafka\":{\"partition\":");
+    private static final byte[] OFFSET = ascii(",\"offset\":");
+    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+    private static final byte[] END = ascii("}}\n");
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@code Long.toString(v)} as ASCII bytes, without the String. */
+    private static void writeDecimal(ByteArrayOutputStream out, long v) {
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                out.writeBytes(ascii(Long.toString(v)));
+                return;
+            }
+            out.write('-');
+            v = -v;
+        }
+        byte[] digits = new byte[19];
+        int at = digits.length;
+        do {
+            digits[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        out.write(digits, at, digits.length - at);
     }
 
     private static boolean isJsonWhitespace(byte b) {

@@ -58,16 +58,23 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     public void archive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
         Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
         Map<TopicPartition, Long> positions = new HashMap<>();
+        // a batch holds runs of records of one partition: look the partition up once per run, not per record
+        TopicPartition partition = null;
+        PartitionBuffer buffer = null;
+        long position = 0;
         for (ConsumerRecord<String, byte[]> record : records) {
-            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-            PartitionBuffer buffer = buffers.get(partition);
+            if (partition == null || record.partition() != partition.partition() || !record.topic().equals(partition.topic())) {
+                partition = new TopicPartition(record.topic(), record.partition());
+                buffer = buffers.get(partition);
+                position = buffer == null ? 0 : positions.computeIfAbsent(partition, consumer::position);
+            }
             // null: revoked while this batch was being retried; not new: handled before a retry
             if (buffer == null || !buffer.isNew(record.offset())) {
                 continue;
             }
             // at or past the position: fetched before the partition was revoked and assigned again
             // (the consumer went back to the committed offset and will deliver it again in order)
-            if (record.offset() >= positions.computeIfAbsent(partition, consumer::position)) {
+            if (record.offset() >= position) {
                 continue;
             }
             absorb(record, buffer, consumer);

@@ -27,6 +27,16 @@ class ArchiveLineTest {
     }
 
     @Test
+    void writesEveryNumberAsLongToStringWould() {
+        for (long n : new long[] {0, 7, 10, 1_000_000_007L, Long.MAX_VALUE, -1, -10, Long.MIN_VALUE}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ArchiveLine.append(out, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 0, n, n);
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .isEqualTo("{\"a\":1,\"_kafka\":{\"partition\":0,\"offset\":" + n + ",\"timestamp\":" + n + "}}\n");
+        }
+    }
+
+    @Test
     void prettyPrintedPinStaysOnOneLine() {
         String line = line("{\n    \"index\": 1,\r\n    \"title\": \"x\"\n}");
         assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);

@@ -43,15 +43,23 @@ public final class PinValidityCheck {
             return false;
         }
         try (JsonParser parser = PinJson.MAPPER.createParser(body)) {
+            // duplicates are found below on the one level looked at, without the parser's per-object HashSet
+            parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
             boolean index = false;
             boolean uniqueId = false;
             boolean category = false;
+            String[] fields = new String[16];
+            int fieldCount = 0;
             JsonToken token;
             while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
+                if (fieldCount == fields.length || contains(fields, fieldCount, field)) {
+                    return false;
+                }
+                fields[fieldCount++] = field;
                 JsonToken value = parser.nextToken();
                 if (value.isStructStart() || value == JsonToken.VALUE_NUMBER_FLOAT || value == JsonToken.VALUE_EMBEDDED_OBJECT) {
                     return false;
@@ -78,6 +86,15 @@ public final class PinValidityCheck {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    private static boolean contains(String[] fields, int count, String field) {
+        for (int i = 0; i < count; i++) {
+            if (fields[i].equals(field)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@link PinValidator#UUID_REGEX} by hand: 8-4-4-4-12 hex digits. */
