@@ -3,12 +3,12 @@ package dev.pinpipe.spark;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.rpad;
+import static org.apache.spark.sql.functions.split_part;
 import static org.apache.spark.sql.functions.substring;
-import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.try_add;
 import static org.apache.spark.sql.functions.try_multiply;
 import static org.apache.spark.sql.functions.when;
 
@@ -19,7 +19,6 @@ import dev.pinpipe.core.rules.DownloadedRule;
 import dev.pinpipe.core.rules.FollowerCountRule;
 import dev.pinpipe.core.rules.Text;
 import dev.pinpipe.core.rules.TextRule;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -58,34 +57,44 @@ public final class PinColumns {
     private static final String INDEX_REGEX = "^[0-9]+$";
 
     /**
-     * Half-up rounding to a whole count only looks at the first fraction digit after the multiplier's
-     * zeros (at most 9 for {@code B}), so the number is cut (not rounded, which could carry) to 10
-     * fraction digits and then computed exactly: decimal(27,10) × decimal(10,0) = decimal(38,10), which
-     * fits Spark's maximum precision without any precision loss. A number with more than 17 whole
-     * digits times at least 1000 is past BIGINT anyway, and its try_cast gives null.
+     * The smallest string that sorts after every value starting with a {@link #WHITESPACE} char (all
+     * are at most {@code ' '}) and after "": {@code value < "!"} tests the first byte without copying.
      */
-    private static final String NUMBER_PREFIX_REGEX = "^[0-9]+(\\.[0-9]{1,10})?";
-    private static final DataType NUMBER_TYPE = DataTypes.createDecimalType(27, 10);
-    private static final DataType MULTIPLIER_TYPE = DataTypes.createDecimalType(10, 0);
-    private static final Column MULTIPLIERS = multipliers();
-    /** Every char that pin-core's edge-whitespace regex removes on its own (its {@code \\s}). */
+    private static final String AFTER_WHITESPACE = "!";
+    /** Every char that pin-core's edge-whitespace regex removes on its own (its {@code \\s}: six ASCII chars). */
     private static final String WHITESPACE = whitespace();
+    /**
+     * Java line terminators that are not {@code \\s}: the regex's {@code $} also matches before one of
+     * them at the very end, so whitespace in front of a final one is removed too.
+     */
+    private static final List<String> EXOTIC_LINE_ENDS = List.of("\u0085", "\u2028", "\u2029");
 
     private PinColumns() {
     }
 
     /**
      * Leading and trailing whitespace removed, as pin-core's {@link Text#trim} does; null stays null.
-     * Spark's {@code trim(column, characters)} on the characters that pin-core's
-     * {@link Text#EDGE_WHITESPACE_REGEX} removes (derived from it below) gives the same result as that
-     * regex without turning each value into a Java string and back.
+     * Most values have no edge whitespace, and for them this is a handful of byte comparisons that
+     * return the value itself: the first byte against {@code "!"} and the last chars with
+     * {@code endsWith}. Only a value that may change takes the exact path ({@link #edgeTrim}).
      */
     public static Column trim(Column raw) {
-        // The regex's "$" also matches before a final \u0085, \u2028 or \u2029 (Java line terminators
-        // that are not \\s), so a value ending in one of them keeps the regex itself.
-        Column exotic = raw.endsWith("\u0085").or(raw.endsWith("\u2028")).or(raw.endsWith("\u2029"));
-        return when(exotic, regexp_replace(raw, lit(Text.EDGE_WHITESPACE_REGEX), lit("")))
-                .otherwise(functions.trim(raw, WHITESPACE));
+        // on a never-null stand-in, so the generated code of the ten tests has no null branches (it
+        // stays small: whole-stage code generation needs every method under HotSpot's 8000 bytes)
+        Column text = coalesce(raw, lit(""));
+        Column mayChange = text.lt(lit(AFTER_WHITESPACE));
+        for (char c : WHITESPACE.toCharArray()) {
+            mayChange = mayChange.or(text.endsWith(String.valueOf(c)));
+        }
+        for (String end : EXOTIC_LINE_ENDS) {
+            mayChange = mayChange.or(text.endsWith(end));
+        }
+        return when(mayChange, edgeTrim(raw)).otherwise(raw);
+    }
+
+    /** The exact trim: pin-core's regex itself, for the few values that have edge whitespace. */
+    private static Column edgeTrim(Column raw) {
+        return regexp_replace(raw, lit(Text.EDGE_WHITESPACE_REGEX), lit(""));
     }
 
     /** Rule 1: {@code follower_count} → BIGINT (digits, or a number with a k/K/M/B suffix rounded half-up). */
@@ -109,7 +118,9 @@ public final class PinColumns {
      * {@code category} is not blank. Never null. Refers to the raw columns by their field names.
      */
     public static Column usable() {
-        return usable(field -> trim(col(field)));
+        Column uniqueId = trim(col(PinFields.UNIQUE_ID)).rlike(PinValidator.UUID_REGEX);
+        Column category = trim(col(PinFields.CATEGORY)).notEqual(lit(""));
+        return coalesce(indexOfTrimmed(trim(col(PinFields.INDEX))).isNotNull().and(uniqueId).and(category), lit(false));
     }
 
     /**
@@ -127,34 +138,27 @@ public final class PinColumns {
      * stream job from the Kafka record.
      */
     public static Dataset<Row> clean(Dataset<Row> raw) {
-        // Trim every field once in its own projection: the rules refer to their input several times,
-        // and Spark keeps a projection of non-trivial expressions apart instead of inlining it into
-        // each reference. That keeps the generated code small enough for the JIT (HotSpot does not
-        // compile a method over 8000 bytes, and one big projection of the seven rules exceeded it).
-        List<Column> trimmed = new ArrayList<>();
-        for (String field : PinFields.ALL) {
-            trimmed.add(trim(col(field)).as(field));
-        }
-        trimmed.add(col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION));
-        trimmed.add(col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET));
-        trimmed.add(col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT));
-        return raw.select(trimmed.toArray(Column[]::new))
-                .where(usable(PinColumns::col))
+        // One filter and one projection on the raw columns. A rule refers to its trimmed input several
+        // times; Spark evaluates such a shared sub-expression once, in a method of its own, which also
+        // keeps each generated method small enough for the JIT (HotSpot does not compile a method over
+        // 8000 bytes). The filter's trims of the three required fields are repeated by the projection:
+        // on a value without edge whitespace a trim is a few byte comparisons.
+        return raw.where(usable())
                 .select(
-                        col(PinFields.UNIQUE_ID).as("unique_id"),
-                        indexOfTrimmed(col(PinFields.INDEX)).as("index"),
-                        col(PinFields.CATEGORY).as("category"),
-                        textOfTrimmed(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
-                        textOfTrimmed(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
-                        textOfTrimmed(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
-                        followerCountOfTrimmed(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
-                        downloadedOfTrimmed(col(PinFields.DOWNLOADED)).as("downloaded"),
-                        col(PinFields.IS_IMAGE_OR_VIDEO).as("is_image_or_video"),
-                        textOfTrimmed(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
-                        textOfTrimmed(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
-                        col(KAFKA_PARTITION),
-                        col(KAFKA_OFFSET),
-                        col(INGESTED_AT),
+                        trim(col(PinFields.UNIQUE_ID)).as("unique_id"),
+                        indexOfTrimmed(trim(col(PinFields.INDEX))).as("index"),
+                        trim(col(PinFields.CATEGORY)).as("category"),
+                        text(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
+                        text(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
+                        text(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
+                        followerCount(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
+                        downloaded(col(PinFields.DOWNLOADED)).as("downloaded"),
+                        trim(col(PinFields.IS_IMAGE_OR_VIDEO)).as("is_image_or_video"),
+                        text(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
+                        text(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
+                        col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
+                        col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET),
+                        col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT),
                         current_timestamp().as(PROCESSED_AT));
     }
 
@@ -162,22 +166,53 @@ public final class PinColumns {
         return functions.col(name);
     }
 
-    private static Column usable(Function<String, Column> trimmedField) {
-        Column uniqueId = trimmedField.apply(PinFields.UNIQUE_ID).rlike(PinValidator.UUID_REGEX);
-        Column category = trimmedField.apply(PinFields.CATEGORY).notEqual(lit(""));
-        return coalesce(indexOfTrimmed(trimmedField.apply(PinFields.INDEX)).isNotNull().and(uniqueId).and(category), lit(false));
+    /**
+     * Rule 1 on trimmed text, as one sum so that Spark evaluates each part once (it shares a
+     * sub-expression used twice outside a CASE branch, never one inside a branch): the count is
+     * whole × multiplier + the fraction's first k digits (+1 when the next digit is 5 or more, as
+     * half-up rounding needs no other digit), in BIGINT with try_ arithmetic (overflow → null).
+     * Plain digits are the same sum with multiplier 1 and k = 0.
+     *
+     * <p>Cheap tests first: a count starts with a digit (one byte comparison); a text ending in a
+     * suffix letter must match the suffixed form (pin-core's regex, which extracts "" for no match);
+     * any other text must be plain digits, which a canonical number shows by printing back as itself
+     * (the regex decides the rest, e.g. leading zeros).
+     */
+    private static Column followerCountOfTrimmed(Column text) {
+        Column multiplier = bySuffix(text, factor -> lit(factor), lit(1L));
+        Column zeros = bySuffix(text, factor -> lit(Long.toString(factor).length() - 1), lit(0));
+        Column number = when(startsWithDigit(text).and(zeros.gt(lit(0))),
+                        regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_NUMBER_GROUP))
+                .when(startsWithDigit(text).and(isDigits(text, DataTypes.LongType, FollowerCountRule.DIGITS_REGEX)), text);
+        Column whole = split_part(number, lit("."), lit(1)).try_cast(DataTypes.LongType);
+        Column fraction = split_part(number, lit("."), lit(2));
+        Column kept = functions.concat(lit("0"), rpad(fraction, zeros, lit("0"))).try_cast(DataTypes.LongType);
+        Column roundUp = when(fraction.substr(zeros.plus(lit(1)), lit(1)).geq(lit("5")), lit(1L)).otherwise(lit(0L));
+        return try_add(try_multiply(whole, multiplier), kept.plus(roundUp));
+    }
+
+    /** A CASE on the text's last char: {@code value} of the suffix's multiplier (a power of ten), else {@code none}. */
+    private static Column bySuffix(Column text, Function<Long, Column> value, Column none) {
+        Column result = null;
+        for (Map.Entry<String, Long> suffix : FollowerCountRule.MULTIPLIERS.entrySet()) {
+            Column ends = text.endsWith(suffix.getKey());
+            result = result == null ? when(ends, value.apply(suffix.getValue())) : result.when(ends, value.apply(suffix.getValue()));
+        }
+        return result.otherwise(none);
     }
 
     /**
-     * Rule 1 on trimmed text. A text that is not plain digits and does not match the suffixed form
-     * extracts "" everywhere, which try_cast turns into null, so no separate guard is needed.
+     * {@code text} (starting with a digit) is plain digits: it prints back as itself once cast to
+     * {@code type} (Spark's cast alone also takes "7.0" or a trailing control char), or else it matches
+     * {@code digitsRegex} (leading zeros; too large for the type).
      */
-    private static Column followerCountOfTrimmed(Column text) {
-        Column number = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_NUMBER_GROUP);
-        Column suffix = regexp_extract(text, FollowerCountRule.SUFFIXED_REGEX, FollowerCountRule.SUFFIXED_SUFFIX_GROUP);
-        Column exactNumber = regexp_extract(number, NUMBER_PREFIX_REGEX, 0).try_cast(NUMBER_TYPE);
-        Column suffixed = round(try_multiply(exactNumber, try_element_at(MULTIPLIERS, suffix)), 0).try_cast(DataTypes.LongType);
-        return when(text.rlike(FollowerCountRule.DIGITS_REGEX), text.try_cast(DataTypes.LongType)).otherwise(suffixed);
+    private static Column isDigits(Column text, DataType type, String digitsRegex) {
+        return text.try_cast(type).cast(DataTypes.StringType).equalTo(text).or(text.rlike(digitsRegex));
+    }
+
+    /** The first byte is an ASCII digit: {@code "0" <= text < ":"} compares bytes without copying. */
+    private static Column startsWithDigit(Column text) {
+        return text.geq(lit("0")).and(text.lt(lit(":")));
     }
 
     private static Column downloadedOfTrimmed(Column text) {
@@ -186,23 +221,41 @@ public final class PinColumns {
     }
 
     private static Column textOfTrimmed(TextRule rule, Column text) {
-        Column value = text;
-        String prefix = rule.strippedPrefix();
-        if (prefix != null) {
-            // substring, not a regex, so the prefix is taken literally
-            value = when(text.startsWith(prefix), trim(substring(text, prefix.length() + 1, Integer.MAX_VALUE)))
-                    .otherwise(text);
-        }
-        Column empty = value.equalTo(lit(""));
+        Column empty = text.equalTo(lit(""));
         if (!rule.placeholders().isEmpty()) {
             empty = empty.or(text.isin(rule.placeholders().toArray()));
         }
-        return when(empty, lit(null).cast(DataTypes.StringType)).otherwise(value);
+        Column value = when(empty, lit(null).cast(DataTypes.StringType));
+        String prefix = rule.strippedPrefix();
+        if (prefix != null) {
+            value = value.when(text.startsWith(prefix), stripped(text, prefix));
+        }
+        return value.otherwise(text);
+    }
+
+    /**
+     * {@code text} (trimmed, starting with {@code prefix}) without the prefix, trimmed again, blank →
+     * null. The rest (a substring, so the prefix is taken literally) only needs trimming when it
+     * starts with whitespace, or when the text ends in an exotic line end (see {@link #trim}); the
+     * text's end has been trimmed already. Tested with startsWith/endsWith on the text, so the rest
+     * is cut once on the common path.
+     */
+    private static Column stripped(Column text, String prefix) {
+        Column rest = substring(text, prefix.length() + 1, Integer.MAX_VALUE);
+        Column mayChange = text.equalTo(lit(prefix));
+        for (char c : WHITESPACE.toCharArray()) {
+            mayChange = mayChange.or(text.startsWith(prefix + c));
+        }
+        for (String end : EXOTIC_LINE_ENDS) {
+            mayChange = mayChange.or(text.endsWith(end));
+        }
+        Column trimmedRest = edgeTrim(rest);
+        return when(mayChange, when(trimmedRest.notEqual(lit("")), trimmedRest)).otherwise(rest);
     }
 
     /** The trimmed {@code index} as an int, or null when it is not plain digits fitting an int. */
     private static Column indexOfTrimmed(Column text) {
-        return when(text.rlike(INDEX_REGEX), text.try_cast(DataTypes.IntegerType));
+        return when(startsWithDigit(text).and(isDigits(text, DataTypes.IntegerType, INDEX_REGEX)), text.try_cast(DataTypes.IntegerType));
     }
 
     private static String whitespace() {
@@ -210,19 +263,12 @@ public final class PinColumns {
         StringBuilder chars = new StringBuilder();
         for (char c = 0; c < Character.MAX_VALUE; c++) {
             if (edge.matcher(String.valueOf(c)).matches()) {
+                if (c >= AFTER_WHITESPACE.charAt(0)) { // trim's first-byte test relies on it
+                    throw new IllegalStateException("edge whitespace U+" + Integer.toHexString(c) + " sorts after " + AFTER_WHITESPACE);
+                }
                 chars.append(c);
             }
         }
         return chars.toString();
-    }
-
-    /** {@link FollowerCountRule#MULTIPLIERS} as a map literal: suffix → factor as decimal(10,0). */
-    private static Column multipliers() {
-        List<Column> entries = new ArrayList<>();
-        FollowerCountRule.MULTIPLIERS.forEach((suffix, factor) -> {
-            entries.add(lit(suffix));
-            entries.add(lit(factor).cast(MULTIPLIER_TYPE));
-        });
-        return map(entries.toArray(Column[]::new));
     }
 }
