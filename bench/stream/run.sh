@@ -47,7 +47,7 @@ export PINPIPE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/pinterest"
 export PINPIPE_DB_USER=pinpipe PINPIPE_DB_PASSWORD=pinpipe
 
 # shellcheck disable=SC2086
-java -Xmx2g $SPARK_JVM_OPTIONS -cp "$JOB_CP" dev.pinpipe.stream.StreamJob --trigger "$TRIGGER" > "$WORK/stream-job.log" 2>&1 &
+java -Xmx2g $SPARK_JVM_OPTIONS ${JOB_JAVA_OPTS:-} -cp "$JOB_CP" dev.pinpipe.stream.StreamJob --trigger "$TRIGGER" > "$WORK/stream-job.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do grep -q 'stream query .* reading' "$WORK/stream-job.log" && break; sleep 1; done
 

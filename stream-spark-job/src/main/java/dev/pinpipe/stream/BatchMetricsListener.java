@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +27,9 @@ import org.slf4j.LoggerFactory;
 final class BatchMetricsListener extends StreamingQueryListener {
 
     private static final Logger log = LoggerFactory.getLogger(BatchMetricsListener.class);
+
+    private static final List<String> PHASES =
+            List.of("latestOffset", "walCommit", "queryPlanning", "getBatch", "addBatch", "commitOffsets");
 
     private final Map<Long, BatchOutcome> outcomes;
     private final Path metricsFile;
@@ -67,10 +71,11 @@ final class BatchMetricsListener extends StreamingQueryListener {
             return; // an idle progress report: no micro-batch ran
         }
         long durationMs = p.durationMs().getOrDefault("triggerExecution", -1L);
+        Map<String, Long> phases = phases(p);
         log.info("micro-batch {}: {} read, {} written, {} rejected{}; input {} rows/s, processed {} rows/s; "
-                        + "batch {} ms; latency p50 {} ms, p99 {} ms, max {} ms",
+                        + "batch {} ms {}; latency p50 {} ms, p99 {} ms, max {} ms",
                 o.batchId(), o.rowsRead(), o.rowsWritten(), o.rowsRejected(), o.replay() ? " (replay skipped)" : "",
-                rate(p.inputRowsPerSecond()), rate(p.processedRowsPerSecond()), durationMs,
+                rate(p.inputRowsPerSecond()), rate(p.processedRowsPerSecond()), durationMs, phases,
                 o.latencyP50Ms(), o.latencyP99Ms(), o.latencyMaxMs());
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", p.timestamp());
@@ -83,6 +88,7 @@ final class BatchMetricsListener extends StreamingQueryListener {
         line.put("inputRowsPerSecond", rate(p.inputRowsPerSecond()));
         line.put("processedRowsPerSecond", rate(p.processedRowsPerSecond()));
         line.put("batchDurationMs", durationMs);
+        line.put("phasesMs", phases);
         line.put("latencyP50Ms", o.latencyP50Ms());
         line.put("latencyP99Ms", o.latencyP99Ms());
         line.put("latencyMaxMs", o.latencyMaxMs());
@@ -115,6 +121,22 @@ final class BatchMetricsListener extends StreamingQueryListener {
         } catch (IOException e) {
             log.warn("cannot append to {}: {}", metricsFile, e.toString()); // metrics never stop the stream
         }
+    }
+
+    /**
+     * Where the micro-batch's time went, in Spark's own names (addBatch is our writer: the Spark job
+     * and the Postgres transaction; walCommit and commitOffsets are the checkpoint's two writes), so a
+     * slow batch can be told apart from a slow checkpoint without a profiler.
+     */
+    private static Map<String, Long> phases(StreamingQueryProgress p) {
+        Map<String, Long> phases = new LinkedHashMap<>();
+        for (String phase : PHASES) {
+            Long ms = p.durationMs().get(phase);
+            if (ms != null) {
+                phases.put(phase, ms);
+            }
+        }
+        return phases;
     }
 
     private static double rate(double rowsPerSecond) {

@@ -11,6 +11,7 @@ import dev.pinpipe.spark.PostgresSettings;
 import dev.pinpipe.spark.PostgresUpsert;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.Observation;
 import scala.concurrent.Await;
@@ -122,9 +124,17 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
         // would have to reason about.
         // an observation name can be used once per query, hence the attempt in it
         Observation observation = new Observation("read-" + batchId + "-" + attempt);
-        List<Row> clean = PinColumns.clean(batch.observe(observation, count(lit(1)).as("read"))).collectAsList();
+        // processed_at is stamped here, not by clean()'s current_timestamp(): Spark folds that into a
+        // literal inlined in the generated code, so every micro-batch would compile its classes anew
+        // (seconds each, and code the JIT never gets to warm up). Without it, the code is the same
+        // every batch and Spark's code cache serves it.
+        List<Row> clean = PinColumns.clean(batch.observe(observation, count(lit(1)).as("read")))
+                .drop(PinColumns.PROCESSED_AT)
+                .collectAsList();
         long read = ((Number) Await.result(observation.future(), OBSERVATION_WAIT).getAs("read")).longValue();
-        LatencyRecorder rows = new LatencyRecorder(clean.iterator(), INGESTED_AT);
+        Timestamp processedAt = Timestamp.from(Instant.now());
+        LatencyRecorder rows = new LatencyRecorder(clean.stream().map(row -> withProcessedAt(row, processedAt)).iterator(),
+                INGESTED_AT);
         long written = PostgresUpsert.upsert(c, PinTable.PINS_STREAM, rows);
         RunLedger.BatchCounts counts = new RunLedger.BatchCounts(read, written, read - rows.count());
         RunLedger.record(c, runId, batchId, counts, Instant.now());
@@ -135,6 +145,16 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long> {
         }
         return new BatchOutcome(batchId, counts.read(), counts.written(), counts.rejected(), false,
                 latency[0], latency[1], latency[2]);
+    }
+
+    /** The row in {@link PinTable#COLUMNS} order: the clean columns, then processed_at (last). */
+    private static Row withProcessedAt(Row row, Timestamp processedAt) {
+        Object[] values = new Object[row.length() + 1];
+        for (int i = 0; i < row.length(); i++) {
+            values[i] = row.get(i);
+        }
+        values[row.length()] = processedAt;
+        return RowFactory.create(values);
     }
 
     /** A few of the records that are not usable pins, so an operator can see what arrives. */
