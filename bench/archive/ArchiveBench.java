@@ -104,8 +104,8 @@ public final class ArchiveBench {
             int perMessagePins = Math.min(perMessagePinsAsked, pins);
 
             Result pinpipe = pinArchiver(admin, topic, pins);
-            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM, %s in the stack's (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
-                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin,
+            log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM (%.1f over the second half), %s in the stack's (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
+                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.warmCpuMicrosPerPin,
                     pinpipe.stackCpuMicrosPerPin < 0 ? "not measured (set ARCHIVE_BENCH_STACK_PID)" : "%.1f µs".formatted(pinpipe.stackCpuMicrosPerPin),
                     pinpipe.endToEndSeconds);
 
@@ -118,18 +118,20 @@ public final class ArchiveBench {
             System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s) | %,d | %,d | %,.0f | %.1f | %s |%n", pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, stackCpu);
             System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f | %.1f | – |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
             System.out.printf("| ratio | | | %.0f× | | |%n%n", ratio);
-            System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"cpu_us_per_pin\":%.2f,\"per_message_pins\":%d,"
+            System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"cpu_us_per_pin\":%.2f,\"warm_cpu_us_per_pin\":%.2f,\"per_message_pins\":%d,"
                             + "\"per_message_pins_per_s\":%.0f,\"per_message_cpu_us_per_pin\":%.2f,\"ratio\":%.1f,\"stack_cpu_us_per_pin\":%.2f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
-                    pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, pinpipe.cpuMicrosPerPin, perMessagePins,
+                    pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, pinpipe.cpuMicrosPerPin, pinpipe.warmCpuMicrosPerPin, perMessagePins,
                     perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin, ratio, pinpipe.stackCpuMicrosPerPin, topic, run);
         }
     }
 
     /**
      * cpuMicrosPerPin: this JVM's CPU time per pin (the broker and S3 server run elsewhere) — a figure the machine's load barely moves.
+     * warmCpuMicrosPerPin: the same over the second half of the pins (mostly past the JIT's warm-up).
      * stackCpuMicrosPerPin: the same for the process ARCHIVE_BENCH_STACK_PID names (the JVM running Kafka and the S3 server), -1 when unset.
      */
-    private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin, double stackCpuMicrosPerPin) {
+    private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin, double warmCpuMicrosPerPin,
+            double stackCpuMicrosPerPin) {
     }
 
     private static long processCpuNanos() {
@@ -227,9 +229,15 @@ public final class ArchiveBench {
             double rate = (lastMove[1] - first[1]) / ((lastMove[0] - first[0]) / 1e9);
             double cpuMicrosPerPin = (lastMove[2] - first[2]) / 1e3 / (lastMove[1] - first[1]);
             double stackCpuMicrosPerPin = first[3] < 0 || lastMove[3] < 0 ? -1 : (lastMove[3] - first[3]) / 1e3 / (lastMove[1] - first[1]);
+            // the second half of the pins alone: the JIT has mostly finished compiling the archiver by then
+            long[] half = moves.get(0);
+            for (int i = 0; i <= end && moves.get(i)[1] - first[1] < (lastMove[1] - first[1]) / 2; i++) {
+                half = moves.get(i + 1);
+            }
+            double warmCpuMicrosPerPin = (lastMove[2] - half[2]) / 1e3 / Math.max(1, lastMove[1] - half[1]);
             long objects = (long) metrics.counter("pinpipe.archive.objects").count();
             checkCommitted(admin, topic, "pin-archiver." + run);
-            return new Result(rate, objects, endToEnd, cpuMicrosPerPin, stackCpuMicrosPerPin);
+            return new Result(rate, objects, endToEnd, cpuMicrosPerPin, warmCpuMicrosPerPin, stackCpuMicrosPerPin);
         }
     }
 
@@ -278,7 +286,8 @@ public final class ArchiveBench {
                     }
                 }
             }
-            return new Result(i / seconds(first), i, seconds(first), (processCpuNanos() - firstCpu) / 1e3 / i, -1);
+            double cpuMicrosPerPin = (processCpuNanos() - firstCpu) / 1e3 / i;
+            return new Result(i / seconds(first), i, seconds(first), cpuMicrosPerPin, cpuMicrosPerPin, -1);
         }
     }
 
