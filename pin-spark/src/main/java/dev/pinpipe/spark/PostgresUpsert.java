@@ -34,6 +34,15 @@ public final class PostgresUpsert {
     /** Temporary tables are per session; a counter keeps two upserts in one transaction apart. */
     private static final AtomicLong STAGING_SEQUENCE = new AtomicLong();
     private static final int COPY_BUFFER_BYTES = 1 << 16;
+    /**
+     * Session memory for one Spark partition's upsert, which holds the whole partition twice: in the
+     * staging table (a temporary table lives in {@code temp_buffers}, 8 MB by default, beyond that in
+     * files) and in the {@code DISTINCT ON} sort ({@code work_mem}, 4 MB by default, beyond that an
+     * external merge on disk). 200 000 pins are ~60 MB; with these both stay in memory.
+     * {@code temp_buffers} can only be set before a session's first temporary table, so only
+     * {@link #write}, which opens its connections itself, sets them.
+     */
+    private static final List<String> PARTITION_SESSION_SETTINGS = List.of("SET temp_buffers = '256MB'", "SET work_mem = '256MB'");
 
     private PostgresUpsert() {
     }
@@ -75,6 +84,11 @@ public final class PostgresUpsert {
                 return;
             }
             try (Connection connection = settings.connect()) {
+                try (Statement st = connection.createStatement()) {
+                    for (String setting : PARTITION_SESSION_SETTINGS) {
+                        st.execute(setting);
+                    }
+                }
                 connection.setAutoCommit(false);
                 try {
                     int n = upsert(connection, table, rows);
