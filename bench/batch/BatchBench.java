@@ -53,6 +53,7 @@ public final class BatchBench {
         String master = opts.getOrDefault("master", "local[2]");
         LocalDate day = LocalDate.parse(opts.getOrDefault("day", "2000-01-01"));
         String prefix = opts.getOrDefault("prefix", "bench-pins");
+        boolean rulesAlone = Boolean.parseBoolean(opts.getOrDefault("rules-alone", "true"));
         int perObject = 50_000;
 
         BatchArgs args = BatchArgs.parse(new String[] {"--date", day.toString(), "--prefix", prefix, "--master", master},
@@ -75,13 +76,13 @@ public final class BatchBench {
         SparkSession spark = builder.getOrCreate();
         PinColumns.SPARK_CONF.forEach(spark.conf()::set);
         try {
-            run(spark, args, rows, repeat);
+            run(spark, args, rows, repeat, rulesAlone);
         } finally {
             spark.stop();
         }
     }
 
-    private static void run(SparkSession spark, BatchArgs args, int rows, int repeat) throws Exception {
+    private static void run(SparkSession spark, BatchArgs args, int rows, int repeat, boolean rulesAlone) throws Exception {
         ArchiveReader reader = new ArchiveReader(spark, args.bucket(), args.prefix());
         List<String> folders = reader.existingFolders(args.days());
         Supplier<Dataset<Row>> raw = () -> reader.read(folders);
@@ -99,23 +100,28 @@ public final class BatchBench {
         });
         double e2eRerun = median(repeat, "batch job, every row already there (re-run)", () -> job(spark, args, rows));
 
-        Dataset<Row> cached = raw.get().persist(StorageLevel.MEMORY_ONLY());
-        long count = cached.count();
-        if (count != rows) {
-            throw new IllegalStateException("cached " + count + " rows, expected " + rows);
+        double scan = 0;
+        double nativeHuge = 0;
+        double nativeRules = 0;
+        double udfRules = 0;
+        if (rulesAlone) {
+            Dataset<Row> cached = raw.get().persist(StorageLevel.MEMORY_ONLY());
+            long count = cached.count();
+            if (count != rows) {
+                throw new IllegalStateException("cached " + count + " rows, expected " + rows);
+            }
+            List<Column> plain = new ArrayList<>();
+            for (String f : PinFields.ALL) {
+                plain.add(col(f));
+            }
+            scan = median(repeat, "cached scan → noop", () -> noop(cached.select(plain.toArray(Column[]::new))));
+            spark.conf().set("spark.sql.codegen.hugeMethodLimit", "65535");
+            nativeHuge = median(repeat, "cached + rules as native Columns → noop, Spark's default hugeMethodLimit", () -> noop(cached.select(nativeRules())));
+            PinColumns.SPARK_CONF.forEach(spark.conf()::set);
+            nativeRules = median(repeat, "cached + rules as native Columns → noop", () -> noop(cached.select(nativeRules())));
+            udfRules = median(repeat, "cached + rules as Java UDFs → noop", () -> noop(cached.select(udfRules())));
+            cached.unpersist(true);
         }
-        List<Column> plain = new ArrayList<>();
-        for (String f : PinFields.ALL) {
-            plain.add(col(f));
-        }
-        double scan = median(repeat, "cached scan → noop", () -> noop(cached.select(plain.toArray(Column[]::new))));
-        spark.conf().set("spark.sql.codegen.hugeMethodLimit", "65535");
-        double nativeHuge = median(repeat, "cached + rules as native Columns → noop, Spark's default hugeMethodLimit", () -> noop(cached.select(nativeRules())));
-        PinColumns.SPARK_CONF.forEach(spark.conf()::set);
-        double nativeRules = median(repeat, "cached + rules as native Columns → noop", () -> noop(cached.select(nativeRules())));
-        double udfRules = median(repeat, "cached + rules as Java UDFs → noop", () -> noop(cached.select(udfRules())));
-        cached.unpersist(true);
-
         double transform = Math.max(0, readClean - read);
         double write = Math.max(0, e2eEmpty - readClean);
         Map<String, Object> result = new LinkedHashMap<>();
@@ -288,7 +294,7 @@ public final class BatchBench {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--help") || argv[i].equals("-h")) {
-                System.out.println("BatchBench [--rows N (1000000)] [--repeat R (3)] [--master local[2]] [--day 2000-01-01] [--prefix bench-pins]");
+                System.out.println("BatchBench [--rows N (1000000)] [--repeat R (3)] [--master local[2]] [--day 2000-01-01] [--prefix bench-pins] [--rules-alone true|false]");
                 System.exit(0);
             }
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
