@@ -1,0 +1,59 @@
+package dev.pinpipe.ingest.pin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pinpipe.ingest.IngestProperties;
+import dev.pinpipe.ingest.kafka.PinPublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerExecutionChain;
+
+/** The fast lookup takes only the pin requests it answers exactly like the general one; the rest falls through. */
+class PinRoutesTest {
+
+    private final PinRoutes routes;
+
+    PinRoutesTest() throws NoSuchMethodException {
+        IngestProperties properties = new IngestProperties("PinterestTopic", DataSize.ofMegabytes(1), DataSize.ofMegabytes(16),
+                10_000, Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(2));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // the publisher is never called here: routing only
+        routes = new PinRoutes(new PinController(new PinPublisher(null, properties, meters), properties, meters));
+    }
+
+    @Test
+    void pinRequestsGoStraightToTheController() throws Exception {
+        assertThat(handler("POST", "/pin", "application/json", null)).isEqualTo("postPin");
+        assertThat(handler("POST", "/pin/", "application/json;charset=UTF-8", "*/*")).isEqualTo("postPin");
+        assertThat(handler("POST", "/pins", "application/json", "application/json")).isEqualTo("postPins");
+        assertThat(handler("POST", "/pins/", "application/x-ndjson", null)).isEqualTo("postPins");
+    }
+
+    @Test
+    void everythingElseIsLeftToTheGeneralLookup() throws Exception {
+        assertThat(handler("GET", "/pin", "application/json", null)).isNull();          // 405 from the general lookup
+        assertThat(handler("POST", "/pin", "text/plain", null)).isNull();               // 415
+        assertThat(handler("POST", "/pin", null, null)).isNull();                       // 415
+        assertThat(handler("POST", "/pin", "application/x-ndjson", null)).isNull();     // /pin takes JSON only
+        assertThat(handler("POST", "/pin", "not a type", null)).isNull();
+        assertThat(handler("POST", "/pin", "application/json", "text/html")).isNull();  // 406
+        assertThat(handler("POST", "/pinx", "application/json", null)).isNull();
+        assertThat(handler("POST", "/actuator/health", "application/json", null)).isNull();
+    }
+
+    private String handler(String method, String path, String contentType, String accept) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest(method, path);
+        if (contentType != null) {
+            request.setContentType(contentType);
+        }
+        if (accept != null) {
+            request.addHeader("Accept", accept);
+        }
+        HandlerExecutionChain chain = routes.getHandler(request);
+        return chain == null ? null : ((HandlerMethod) chain.getHandler()).getMethod().getName();
+    }
+}
