@@ -1,6 +1,5 @@
 package dev.pinpipe.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,7 +20,7 @@ final class ArchiveLine {
      *
      * @throws IllegalArgumentException when the value does not end with a JSON object's {@code }}
      */
-    static void append(ByteArrayOutputStream out, byte[] value, int partition, long offset, long timestamp) {
+    static void append(BodyBuffer out, byte[] value, int partition, long offset, long timestamp) {
         int end = value.length;
         while (end > 0 && isJsonWhitespace(value[end - 1])) {
             end--;
@@ -59,7 +58,7 @@ final class ArchiveLine {
     }
 
     /** {@code Long.toString(v)} as ASCII bytes, without the String. */
-    private static void writeDecimal(ByteArrayOutputStream out, long v) {
+    private static void writeDecimal(BodyBuffer out, long v) {
         if (v < 0) {
             if (v == Long.MIN_VALUE) {
                 out.writeBytes(ascii(Long.toString(v)));

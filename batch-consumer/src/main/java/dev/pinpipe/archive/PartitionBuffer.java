@@ -1,6 +1,5 @@
 package dev.pinpipe.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.OptionalLong;
@@ -161,7 +160,7 @@ final class PartitionBuffer {
     private final class OpenObject {
         final long firstOffset;
         final long firstTimestamp;
-        final ByteArrayOutputStream body = new ByteArrayOutputStream(expectedBytes);
+        final BodyBuffer body = new BodyBuffer(expectedBytes);
         long lastOffset;
         int records;
 

@@ -7,16 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.PinValidator;
 import dev.pinpipe.core.SamplePins;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ArchiveLineTest {
 
     private static String line(String value) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BodyBuffer out = new BodyBuffer(1);
         ArchiveLine.append(out, value.getBytes(StandardCharsets.UTF_8), 1, 42, 1_764_201_600_000L);
-        return out.toString(StandardCharsets.UTF_8);
+        return new String(out.toByteArray(), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -29,9 +28,9 @@ class ArchiveLineTest {
     @Test
     void writesEveryNumberAsLongToStringWould() {
         for (long n : new long[] {0, 7, 10, 1_000_000_007L, Long.MAX_VALUE, -1, -10, Long.MIN_VALUE}) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BodyBuffer out = new BodyBuffer(1);
             ArchiveLine.append(out, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 0, n, n);
-            assertThat(out.toString(StandardCharsets.UTF_8))
+            assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"a\":1,\"_kafka\":{\"partition\":0,\"offset\":" + n + ",\"timestamp\":" + n + "}}\n");
         }
     }
