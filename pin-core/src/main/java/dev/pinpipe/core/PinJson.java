@@ -1,5 +1,7 @@
 package dev.pinpipe.core;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,11 +24,28 @@ public final class PinJson {
 
     /** Parses one JSON document; throws {@link IOException} (with a location) when it is not JSON. */
     public static JsonNode parse(byte[] json) throws IOException {
-        return MAPPER.readTree(json);
+        try {
+            return MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange(e);
+        }
     }
 
     public static JsonNode parse(String json) throws IOException {
-        return MAPPER.readTree(json);
+        try {
+            return MAPPER.readTree(json);
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange(e);
+        }
+    }
+
+    /**
+     * A number BigDecimal cannot hold ({@code 1e99999999999}) makes Jackson throw an unchecked
+     * NumberFormatException; for a client it is just bad JSON, and it must never escape as a crash
+     * (the archiver would retry such a record forever instead of dead-lettering it).
+     */
+    public static JsonParseException numberOutOfRange(NumberFormatException e) {
+        return new JsonParseException((JsonParser) null, "a number is out of range: " + e.getMessage(), e);
     }
 
     /** Serialises a node back to compact JSON bytes (for batch bodies split into single pins). */

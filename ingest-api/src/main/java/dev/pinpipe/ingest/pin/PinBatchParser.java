@@ -59,6 +59,8 @@ final class PinBatchParser {
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
             throw notABatch("the body could not be read: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw notABatch("the body is not valid JSON: " + PinJson.numberOutOfRange(e).getOriginalMessage());
         }
         return pins;
     }

@@ -46,11 +46,18 @@ class PinBatchParserTest {
 
     @Test
     void aBodyThatIsNotAnArrayIsOneProblemOfTheBody() {
-        for (String body : List.of("{}", "[{}", "[1] 2", "not json")) {
+        for (String body : List.of("{}", "[{}", "[1] 2", "not json", "[{\"index\": 1e99999999999}]")) {
             assertThatThrownBy(() -> parser.parseArray(bytes(body))).as(body)
                     .isInstanceOfSatisfying(InvalidPinException.class,
                             e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("body"));
         }
+    }
+
+    @Test
+    void aNumberOutOfRangeOnAnNdjsonLineIsThatPinsProblem() {
+        List<PostedPin> pins = parser.parseNdjson(bytes(samples.get(0) + "\n{\"index\": 1e99999999999}\n"));
+        assertThat(pins).extracting(PostedPin::isValid).containsExactly(true, false);
+        assertThat(pins.get(1).validation().errors()).extracting(FieldError::field).containsExactly("body");
     }
 
     @Test
