@@ -1,7 +1,7 @@
 package dev.pinpipe.ingest.pin;
 
-import dev.pinpipe.core.PinValidation;
 import dev.pinpipe.core.PinValidator;
+import dev.pinpipe.core.PinValidityCheck;
 import dev.pinpipe.ingest.IngestProperties;
 import dev.pinpipe.ingest.kafka.PinAck;
 import dev.pinpipe.ingest.kafka.PinPublisher;
@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,8 @@ public class PinController {
                     schema = @Schema(type = "object", description = "a raw pin (contract §1); unknown fields are kept"),
                     examples = @ExampleObject(value = PIN_EXAMPLE))),
             responses = {
-                    @ApiResponse(responseCode = "200", description = "acknowledged by Kafka"),
+                    @ApiResponse(responseCode = "200", description = "acknowledged by Kafka",
+                            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = PinAck.class))),
                     @ApiResponse(responseCode = "400", description = "not a valid pin; `errors` names every field",
                             content = @Content(schema = @Schema(implementation = ProblemDetail.class))),
                     @ApiResponse(responseCode = "413", description = "body over the size limit"),
@@ -69,14 +71,19 @@ public class PinController {
                     @ApiResponse(responseCode = "503", description = "Kafka did not acknowledge in time; see Retry-After")})
     @PostMapping(path = {"/pin", "/pin/"}, consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    public PinAck postPin(HttpServletRequest request) throws IOException {
+    public void postPin(HttpServletRequest request, HttpServletResponse response) throws IOException {
         byte[] body = BodyReader.read(request, properties.maxBodySize());
-        PinValidation validation = PinValidator.validate(body);
-        if (!validation.isValid()) {
+        // the streaming yes/no settles a valid pin; only a refused one pays for the validator's field errors
+        if (!PinValidityCheck.isValid(body)) {
             rejected.increment();
-            throw new InvalidPinException(validation.errors());
+            throw new InvalidPinException(PinValidator.validate(body).errors());
         }
-        return publisher.publish(validation.pin().uniqueId().toString(), body);
+        byte[] ack = publisher.publish(UniqueIdReader.of(body), body).json();
+        // written here rather than returned: Spring's return-value handling and JSON conversion cost more than the rest of the answer
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(ack.length);
+        response.getOutputStream().write(ack);
     }
 
     @Operation(summary = "Publish many pins: a JSON array or NDJSON; invalid pins are reported, valid ones published",

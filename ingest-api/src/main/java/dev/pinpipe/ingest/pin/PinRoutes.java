@@ -1,6 +1,7 @@
 package dev.pinpipe.ingest.pin;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.core.Ordered;
@@ -30,7 +31,7 @@ final class PinRoutes extends AbstractHandlerMapping {
     private final Map<String, HandlerMethod> byPath;
 
     PinRoutes(PinController controller) throws NoSuchMethodException {
-        this.postPin = new HandlerMethod(controller, PinController.class.getMethod("postPin", HttpServletRequest.class));
+        this.postPin = new HandlerMethod(controller, PinController.class.getMethod("postPin", HttpServletRequest.class, HttpServletResponse.class));
         this.postPins = new HandlerMethod(controller, PinController.class.getMethod("postPins", HttpServletRequest.class));
         this.byPath = Map.of("/pin", postPin, "/pin/", postPin, "/pins", postPins, "/pins/", postPins);
         setOrder(Ordered.HIGHEST_PRECEDENCE);
