@@ -47,6 +47,11 @@ final class BatchRun {
     BatchSummary run() throws SQLException {
         S3aSettings.hadoopConf(args).forEach(spark.sparkContext().hadoopConfiguration()::set);
         PinColumns.SPARK_CONF.forEach(spark.conf()::set);
+        BatchJob.DEFAULT_SPARK_CONF.forEach((key, value) -> {
+            if (!spark.sparkContext().getConf().contains(key)) {
+                spark.conf().set(key, value);
+            }
+        });
         RunLedger ledger = new RunLedger(args.postgres());
         BatchSummary run = BatchSummary.start(UUID.randomUUID(), args.from(), args.to(), clock.instant());
         ledger.started(run);

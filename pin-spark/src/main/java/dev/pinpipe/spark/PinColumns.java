@@ -1,7 +1,6 @@
 package dev.pinpipe.spark;
 
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.regexp_replace;
@@ -43,7 +42,14 @@ public final class PinColumns {
     public static final String KAFKA_PARTITION = "kafka_partition";
     public static final String KAFKA_OFFSET = "kafka_offset";
     public static final String INGESTED_AT = "ingested_at";
+    /**
+     * The one column of {@link PinTable#COLUMNS} that {@link #clean} does not produce: the database
+     * stamps it (the staging table's {@code DEFAULT now()}, see {@link PostgresUpsert}), so it is the
+     * time the row was written, the same for every row of one transaction.
+     */
     public static final String PROCESSED_AT = "processed_at";
+    /** The columns of {@link #clean}'s rows, in order: {@link PinTable#COLUMNS} without {@link #PROCESSED_AT}. */
+    public static final List<String> CLEAN_COLUMNS = PinTable.COLUMNS.stream().filter(c -> !c.equals(PROCESSED_AT)).toList();
 
     /**
      * Session settings the rules want: whole-stage code generation stays off for a stage whose
@@ -124,11 +130,11 @@ public final class PinColumns {
     }
 
     /**
-     * The usable rows of {@code raw}, cleaned: exactly the columns of {@link PinTable#COLUMNS} in order,
+     * The usable rows of {@code raw}, cleaned: exactly the columns of {@link #CLEAN_COLUMNS} in order,
      * typed as the tables are ({@code unique_id} as its trimmed string, {@code index} int, text columns
      * string, {@code follower_count} bigint, {@code downloaded} boolean, {@code kafka_partition} int,
-     * {@code kafka_offset} bigint, {@code ingested_at} and {@code processed_at} timestamp), with
-     * {@code processed_at} = {@code current_timestamp()}.
+     * {@code kafka_offset} bigint, {@code ingested_at} timestamp). No {@code processed_at}: it is the
+     * time of the write, which {@link PostgresUpsert} leaves to the database.
      *
      * <p>Input shape: every field of {@link PinSchema#RAW} that is a contract field, as a top-level
      * string column under its JSON name ({@code index}, {@code unique_id}, … {@code save_location}),
@@ -158,8 +164,7 @@ public final class PinColumns {
                         text(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
                         col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
                         col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET),
-                        col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT),
-                        current_timestamp().as(PROCESSED_AT));
+                        col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT));
     }
 
     private static Column col(String name) {

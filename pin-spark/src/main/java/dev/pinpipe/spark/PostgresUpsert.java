@@ -1,8 +1,6 @@
 package dev.pinpipe.spark;
 
 import dev.pinpipe.core.db.PinTable;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,6 +8,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,8 +25,12 @@ import org.postgresql.copy.CopyIn;
  * pin-core's one {@code INSERT … SELECT … ON CONFLICT} upsert ({@link PinTable#upsertFromStagingSql}).
  * Spark's JDBC writer cannot upsert, and COPY is the fastest way in (limits.md: ~1.7× batched inserts).
  *
- * <p>Rows are those of {@link PinColumns#clean}: the columns of {@link PinTable#COLUMNS}, by name
- * when the row carries a schema, else by position in that order.
+ * <p>Rows are those of {@link PinColumns#clean}: the columns of {@link PinColumns#CLEAN_COLUMNS}, by
+ * name when the row carries a schema, else by position in that order (a row may carry more columns;
+ * they are not written). {@code processed_at} is never copied: the staging table is created
+ * {@code LIKE} the target {@code INCLUDING DEFAULTS}, so its {@code DEFAULT now()} stamps every row
+ * with the time of the writing transaction, and the upsert carries it into the table (a re-run
+ * refreshes it).
  */
 public final class PostgresUpsert {
 
@@ -104,35 +107,33 @@ public final class PostgresUpsert {
     }
 
     private static long copy(Connection connection, String staging, Iterator<Row> rows) throws SQLException {
-        String columns = PinTable.COLUMNS.stream().map(c -> '"' + c + '"').collect(Collectors.joining(", "));
-        // CSV: a NULL is an unquoted empty field, every text value is quoted, so "" stays an empty string
+        String columns = PinColumns.CLEAN_COLUMNS.stream().map(c -> '"' + c + '"').collect(Collectors.joining(", "));
+        // CSV: a NULL is an unquoted empty field, every text value is quoted, so "" stays an empty string.
+        // processed_at is not copied: the staging table's DEFAULT now() stamps it (see the class comment)
         String sql = "COPY " + staging + " (" + columns + ") FROM STDIN WITH (FORMAT csv)";
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(COPY_BUFFER_BYTES + 4096);
+            CsvBuffer buffer = new CsvBuffer(COPY_BUFFER_BYTES);
             int[] positions = null;
-            StringBuilder line = new StringBuilder(512);
             while (rows.hasNext()) {
                 Row row = rows.next();
                 if (positions == null) {
                     positions = positions(row);
                 }
-                line.setLength(0);
                 for (int i = 0; i < positions.length; i++) {
                     if (i > 0) {
-                        line.append(',');
+                        buffer.append((byte) ',');
                     }
-                    appendCsv(line, row.get(positions[i]));
+                    buffer.appendValue(row.get(positions[i]));
                 }
-                line.append('\n');
-                buffer.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+                buffer.append((byte) '\n');
                 if (buffer.size() >= COPY_BUFFER_BYTES) {
-                    copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+                    copy.writeToCopy(buffer.bytes(), 0, buffer.size());
                     buffer.reset();
                 }
             }
             if (buffer.size() > 0) {
-                copy.writeToCopy(buffer.toByteArray(), 0, buffer.size());
+                copy.writeToCopy(buffer.bytes(), 0, buffer.size());
             }
             return copy.endCopy();
         } finally {
@@ -143,7 +144,7 @@ public final class PostgresUpsert {
     }
 
     private static int[] positions(Row row) {
-        List<String> columns = PinTable.COLUMNS;
+        List<String> columns = PinColumns.CLEAN_COLUMNS;
         int[] positions = new int[columns.size()];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = row.schema() == null ? i : row.fieldIndex(columns.get(i));
@@ -151,29 +152,101 @@ public final class PostgresUpsert {
         return positions;
     }
 
-    private static void appendCsv(StringBuilder line, Object value) {
-        if (value == null) {
-            return;
+    /**
+     * COPY's CSV text, encoded straight into a growing byte array: a text value's chars go to UTF-8
+     * bytes as they are quoted, with no String per line or per value on the way (the write's encoder
+     * runs once per value of every row).
+     */
+    private static final class CsvBuffer {
+        private byte[] bytes;
+        private int size;
+
+        CsvBuffer(int flushAt) {
+            bytes = new byte[flushAt + 4096];
         }
-        if (value instanceof String s) {
-            line.append('"');
-            for (int i = 0; i < s.length(); i++) {
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void reset() {
+            size = 0;
+        }
+
+        void append(byte b) {
+            room(1);
+            bytes[size++] = b;
+        }
+
+        void appendValue(Object value) {
+            if (value == null) {
+                return;
+            }
+            if (value instanceof String s) {
+                appendQuoted(s);
+            } else if (value instanceof Timestamp t) {
+                appendAscii(t.toInstant().toString());
+            } else if (value instanceof Instant t) {
+                appendAscii(t.toString());
+            } else if (value instanceof LocalDateTime t) {
+                appendAscii(t.toInstant(ZoneOffset.UTC).toString());
+            } else {
+                appendAscii(value.toString()); // Integer, Long, Boolean: their text is what COPY reads
+            }
+        }
+
+        private void appendQuoted(String s) {
+            int n = s.length();
+            room(3 * n + 2); // worst case: 3 bytes a char (a doubled quote is 2, a surrogate pair 4 for 2 chars)
+            byte[] b = bytes;
+            int at = size;
+            b[at++] = '"';
+            for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
-                if (c == '"') {
-                    line.append("\"\"");
-                } else if (c != '\0') { // PostgreSQL text cannot hold NUL; dropping it beats failing the partition
-                    line.append(c);
+                if (c < 0x80) {
+                    if (c == '"') {
+                        b[at++] = '"';
+                        b[at++] = '"';
+                    } else if (c != '\0') { // PostgreSQL text cannot hold NUL; dropping it beats failing the partition
+                        b[at++] = (byte) c;
+                    }
+                } else if (c < 0x800) {
+                    b[at++] = (byte) (0xC0 | (c >> 6));
+                    b[at++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    b[at++] = (byte) (0xF0 | (cp >> 18));
+                    b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    b[at++] = (byte) (0x80 | (cp & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    b[at++] = '?'; // a lone surrogate, as String.getBytes(UTF_8) replaces it
+                } else {
+                    b[at++] = (byte) (0xE0 | (c >> 12));
+                    b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    b[at++] = (byte) (0x80 | (c & 0x3F));
                 }
             }
-            line.append('"');
-        } else if (value instanceof Timestamp t) {
-            line.append(t.toInstant());
-        } else if (value instanceof Instant t) {
-            line.append(t);
-        } else if (value instanceof LocalDateTime t) {
-            line.append(t.toInstant(ZoneOffset.UTC));
-        } else {
-            line.append(value); // Integer, Long, Boolean: their text is what COPY reads
+            b[at++] = '"';
+            size = at;
+        }
+
+        private void appendAscii(String s) {
+            int n = s.length();
+            room(n);
+            for (int i = 0; i < n; i++) {
+                bytes[size++] = (byte) s.charAt(i);
+            }
+        }
+
+        private void room(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
         }
     }
 }
