@@ -13,6 +13,7 @@ import dev.pinpipe.core.rules.TextRule;
 import dev.pinpipe.spark.PinColumns;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -75,6 +76,8 @@ public final class BatchBench {
         S3aSettings.sparkConf(args).forEach(builder::config);
         SparkSession spark = builder.getOrCreate();
         PinColumns.SPARK_CONF.forEach(spark.conf()::set);
+        // the job's read partitioning, so that read / read + clean are split as the job runs them
+        BatchJob.DEFAULT_SPARK_CONF.forEach(spark.conf()::set);
         try {
             run(spark, args, rows, repeat, rulesAlone);
         } finally {
@@ -83,6 +86,7 @@ public final class BatchBench {
     }
 
     private static void run(SparkSession spark, BatchArgs args, int rows, int repeat, boolean rulesAlone) throws Exception {
+        PG.find(args);
         ArchiveReader reader = new ArchiveReader(spark, args.bucket(), args.prefix());
         List<String> folders = reader.existingFolders(args.days());
         Supplier<Dataset<Row>> raw = () -> reader.read(folders);
@@ -156,6 +160,13 @@ public final class BatchBench {
         row("rules on cached rows: native, hugeMethodLimit 65535", nativeHuge, rows);
         row("  native, cached scan subtracted", nativeRules - scan, rows);
         row("  Java UDFs, cached scan subtracted", udfRules - scan, rows);
+        System.out.println("CPU seconds per 1 M rows (median run; JVM + PostgreSQL):");
+        CPU.forEach((name, c) -> System.out.printf(Locale.ROOT, "  %-58s JVM %6.1f  PostgreSQL %6.1f  (wall %.1f s)%n",
+                name, c[1] * 1e6 / rows, c[2] * 1e6 / rows, c[0]));
+        double[] e2eCpu = CPU.getOrDefault("batch job, empty pins_batch", new double[3]);
+        result.put("e2e_jvm_cpu_s_per_m", round(e2eCpu[1] * 1e6 / rows));
+        result.put("e2e_pg_cpu_s_per_m", round(e2eCpu[2] * 1e6 / rows));
+        result.put("load_avg", round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         System.out.println("BENCH " + json(result));
     }
 
@@ -211,18 +222,92 @@ public final class BatchBench {
         void run() throws Exception;
     }
 
-    /** Median wall-clock seconds of {@code repeat} runs of {@code step}. */
+    /**
+     * Median wall-clock seconds of {@code repeat} runs of {@code step}. Each run's CPU seconds (this
+     * JVM's, and PostgreSQL's: the postmaster and its backends) are logged and kept by name in
+     * {@link #CPU}: on a shared machine they vary far less with load than wall time does.
+     */
     private static double median(int repeat, String name, Step step) throws Exception {
         double[] s = new double[repeat];
+        double[][] cpu = new double[repeat][];
         for (int i = 0; i < repeat; i++) {
+            double jvm0 = jvmCpuSeconds();
+            double pg0 = PG.cpuSeconds();
             long t = System.nanoTime();
             step.run();
             s[i] = seconds(t);
-            log(String.format(Locale.ROOT, "%s: %.2f s", name, s[i]));
+            cpu[i] = new double[] {s[i], jvmCpuSeconds() - jvm0, PG.cpuSeconds() - pg0};
+            log(String.format(Locale.ROOT, "%s: %.2f s (CPU: JVM %.1f s, PostgreSQL %.1f s; load %.1f)", name, s[i], cpu[i][1], cpu[i][2],
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         }
+        Arrays.sort(cpu, (a, b) -> Double.compare(a[0], b[0]));
+        CPU.put(name, cpu[repeat / 2]);
         Arrays.sort(s);
         return s[repeat / 2];
     }
+
+    /** Per step: {wall, JVM CPU, PostgreSQL CPU} seconds of the median run. */
+    private static final Map<String, double[]> CPU = new LinkedHashMap<>();
+
+    private static double jvmCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
+
+    /** PostgreSQL's CPU time from /proc (Linux): the postmaster's own and reaped children's, plus its live backends'. */
+    private static final class PgCpu {
+        private static final double TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux
+        private long postmaster = -1;
+
+        void find(BatchArgs args) {
+            try (Connection c = DriverManager.getConnection(args.postgres().jdbcUrl(), args.postgres().user(), args.postgres().password());
+                 Statement st = c.createStatement(); var rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                postmaster = Long.parseLong(stat(rs.getLong(1))[3]);
+            } catch (Exception e) {
+                log("PostgreSQL's CPU time not measured (" + e + ")");
+            }
+        }
+
+        double cpuSeconds() {
+            if (postmaster < 0) {
+                return 0;
+            }
+            long ticks = 0;
+            try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (java.nio.file.Path proc : (Iterable<java.nio.file.Path>) procs::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    String[] f = stat(Long.parseLong(name));
+                    if (f == null) {
+                        continue;
+                    }
+                    if (Long.parseLong(name) == postmaster) {
+                        ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]) + Long.parseLong(f[15]) + Long.parseLong(f[16]);
+                    } else if (Long.parseLong(f[3]) == postmaster) {
+                        ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return 0;
+            }
+            return ticks / TICKS_PER_SECOND;
+        }
+
+        /** The fields of /proc/PID/stat, the command name (which may hold spaces) collapsed into one; null when gone. */
+        private static String[] stat(long pid) {
+            try {
+                String s = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+                int close = s.lastIndexOf(')');
+                return (s.substring(0, s.indexOf('(')) + "x" + s.substring(close + 1)).trim().split(" ");
+            } catch (java.io.IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    private static final PgCpu PG = new PgCpu();
 
     // ---- input: pins of the seed's shape with its dirty values, fixed seed, in the archiver's line format
 
