@@ -5,6 +5,7 @@ import dev.pinpipe.core.PinValidityCheck;
 import dev.pinpipe.ingest.IngestProperties;
 import dev.pinpipe.ingest.kafka.PinAck;
 import dev.pinpipe.ingest.kafka.PinPublisher;
+import dev.pinpipe.ingest.kafka.PublishFailedException;
 import dev.pinpipe.ingest.pin.BatchResult.Accepted;
 import dev.pinpipe.ingest.pin.BatchResult.PinResult;
 import dev.pinpipe.ingest.pin.BatchResult.Rejected;
@@ -72,6 +73,10 @@ public class PinController {
     @PostMapping(path = {"/pin", "/pin/"}, consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     public void postPin(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getAttribute(PinFastPath.PUBLISH_FAILURE) instanceof PublishFailedException failure) {
+            // PinFastPath already sent this pin and Kafka did not ack it: answered here (503), never sent twice
+            throw failure;
+        }
         byte[] body = BodyReader.read(request, properties.maxBodySize());
         // the streaming yes/no settles a valid pin; only a refused one pays for the validator's field errors
         if (!PinValidityCheck.isValid(body)) {

@@ -51,18 +51,39 @@ final class PinRoutes extends AbstractHandlerMapping {
         return handler;
     }
 
+    /** A request this lookup sends to {@code postPin}: what {@link PinFastPath} may answer itself. */
+    static boolean isPinPost(HttpServletRequest request) {
+        String contentType = request.getContentType();
+        return "POST".equals(request.getMethod()) && request.getContextPath().isEmpty()
+                && ("/pin".equals(request.getRequestURI()) || "/pin/".equals(request.getRequestURI()))
+                // the plain type without parsing it (parsing was 7 % of the CPU of a fast-path pin)
+                && (MediaType.APPLICATION_JSON_VALUE.equals(contentType) || isJson(contentType))
+                && acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
+    }
+
     private boolean consumes(HandlerMethod handler, String contentType) {
+        return isJson(contentType) || (handler == postPins && isNdjson(contentType));
+    }
+
+    private static boolean isJson(String contentType) {
+        MediaType type = parse(contentType);
+        return type != null && MediaType.APPLICATION_JSON.includes(type);
+    }
+
+    private static boolean isNdjson(String contentType) {
+        MediaType type = parse(contentType);
+        return type != null && NDJSON.includes(type);
+    }
+
+    private static MediaType parse(String contentType) {
         if (contentType == null) {
-            return false;
+            return null;
         }
-        MediaType type;
         try {
-            type = MediaType.parseMediaType(contentType);
+            return MediaType.parseMediaType(contentType);
         } catch (IllegalArgumentException e) {
-            return false;
+            return null;
         }
-        return MediaType.APPLICATION_JSON.includes(type)
-                || (handler == postPins && NDJSON.includes(type));
     }
 
     private static boolean acceptsJson(String accept) {
