@@ -191,24 +191,31 @@ stage_ingest() {
   return 0
 }
 
-# pins/s through POST /pins (pinpipe only): the ingest stage's own benchmark (bench/ingest/run.sh,
-# the user emulator's load runner) against the API this run started
+# pins/s through POST /pins and p99 at a fixed 2 000 req/s (pinpipe only): the ingest stage's own
+# benchmark (bench/ingest/run.sh, the user emulator's load runners) against the API this run started
 pinpipe_ingest_batches() {
   local api="$1" pid="$2" out="$WORK/pinpipe-ingest-batches.log" metric="pins/s through POST /pins (1 000 a request, 4 in flight) ↑"
   if [[ ! -x "$BENCH/ingest/run.sh" ]]; then
     record ingest "$metric" "pins/s" pinpipe - "bench/ingest/ has no benchmark yet"; return 0
   fi
-  local shown="bench/ingest/run.sh --seconds $INGEST_SECONDS --warmup 3 --levels $CONCURRENCY --fixed-rate 0 --json"
+  local shown="bench/ingest/run.sh --seconds $INGEST_SECONDS --warmup 3 --phases fixed,pins --fixed-rate 2000 --json"
   log "ingest (pinpipe): $shown"
-  if PINPIPE_API_URL="$api" "$BENCH/ingest/run.sh" --seconds "$INGEST_SECONDS" --warmup 3 --levels "$CONCURRENCY" --fixed-rate 0 --json \
+  if PINPIPE_API_URL="$api" "$BENCH/ingest/run.sh" --seconds "$INGEST_SECONDS" --warmup 3 --phases fixed,pins --fixed-rate 2000 --json \
        >"$out" 2>"$WORK/pinpipe-ingest-batches.err"; then
-    local rate
+    local rate p99
     rate="$("$PY" -c 'import json,sys
 for l in open(sys.argv[1]):
     if l.startswith("{"):
         d=json.loads(l)
         if d["phase"].startswith("/pins"): print(round(d["summary"]["acked_per_second"]))' "$out" 2>/dev/null)"
+    # the open-loop phase: latency counted from each request's due time, so a backlog shows
+    p99="$("$PY" -c 'import json,sys
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        d=json.loads(l)
+        if d["phase"].startswith("single pin, fixed"): print(d["summary"]["p99_ms"])' "$out" 2>/dev/null)"
     record ingest "$metric" "pins/s" pinpipe "${rate:--}" "$shown"
+    record ingest "p99 latency at a fixed 2 000 req/s (open loop) ↓" "ms" pinpipe "${p99:--}" "$shown"
     record ingest "peak RSS of the API process ↓" "MiB" pinpipe "$(peak_rss_mb "$pid")" "" # after /pins too
   else
     record ingest "$metric" "pins/s" pinpipe - "bench/ingest/run.sh failed (see the run's work dir)"

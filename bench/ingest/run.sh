@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The ingest benchmark: single-pin req/s and p50/p99 at fixed concurrency levels, p50/p99 at a fixed
-# 2 000 req/s, and pins/s through POST /pins, measured by the user emulator from its own process on
-# loopback. Not a test: it prints figures.
+# The ingest benchmark: single-pin req/s and p50/p99 at fixed concurrency levels, p50…p99.9 at a fixed
+# 2 000 req/s (open loop: latency from each request's due time), and pins/s through POST /pins,
+# measured by the user emulator's `bench` command from its own process on loopback. Not a test: it prints figures.
 #
 #   bench/ingest/run.sh [bench options]     e.g. --seconds 20 --levels 8,32,64 --fixed-rate 2000
+#   bench/ingest/run.sh --phases fixed --fixed-rate 2000 --seconds 30    (the fixed-rate phase alone)
 #
 # Uses the API at $PINPIPE_API_URL (default http://127.0.0.1:8000) when one answers there; otherwise
 # starts the stack and the API with `./pinpipe up` and stops them with `./pinpipe down` afterwards.
@@ -13,7 +14,8 @@ cd "$ROOT"
 API="${PINPIPE_API_URL:-http://127.0.0.1:8000}"
 
 emulator_jar() { ls user-emulator/target/user-emulator-*-all.jar 2>/dev/null | head -1; }
-if [[ -z "$(emulator_jar)" ]]; then
+# (re)built when missing or older than the emulator's sources (the fixed-rate client lives there)
+if [[ -z "$(emulator_jar)" || -n "$(find user-emulator/src user-emulator/pom.xml -newer "$(emulator_jar)" -print -quit)" ]]; then
   ./mvnw -B -ntp -q -pl user-emulator -am package -DskipTests
 fi
 
