@@ -45,7 +45,25 @@ class PinRoutesTest {
         assertThat(handler("POST", "/actuator/health", "application/json", null)).isNull();
     }
 
+    @Test
+    void theFastPathTakesOnlyWhatThisRouteSendsToPostPin() throws Exception {
+        for (String[] r : new String[][] {
+                {"POST", "/pin", "application/json", null}, {"POST", "/pin/", "application/json;charset=UTF-8", "*/*"},
+                {"POST", "/pin", "text/plain", null}, {"POST", "/pin", null, null}, {"POST", "/pin", "not a type", null},
+                {"POST", "/pin", "application/json", "text/html"}, {"GET", "/pin", "application/json", null},
+                {"POST", "/pins", "application/json", null}, {"POST", "/pinx", "application/json", null}}) {
+            assertThat(PinRoutes.isPinPost(request(r[0], r[1], r[2], r[3])))
+                    .as(String.join(" ", r[0], r[1], String.valueOf(r[2]), String.valueOf(r[3])))
+                    .isEqualTo("postPin".equals(handler(r[0], r[1], r[2], r[3])));
+        }
+    }
+
     private String handler(String method, String path, String contentType, String accept) throws Exception {
+        HandlerExecutionChain chain = routes.getHandler(request(method, path, contentType, accept));
+        return chain == null ? null : ((HandlerMethod) chain.getHandler()).getMethod().getName();
+    }
+
+    private static MockHttpServletRequest request(String method, String path, String contentType, String accept) {
         MockHttpServletRequest request = new MockHttpServletRequest(method, path);
         if (contentType != null) {
             request.setContentType(contentType);
@@ -53,7 +71,6 @@ class PinRoutesTest {
         if (accept != null) {
             request.addHeader("Accept", accept);
         }
-        HandlerExecutionChain chain = routes.getHandler(request);
-        return chain == null ? null : ((HandlerMethod) chain.getHandler()).getMethod().getName();
+        return request;
     }
 }
