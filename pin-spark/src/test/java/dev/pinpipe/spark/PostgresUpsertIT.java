@@ -93,7 +93,7 @@ class PostgresUpsertIT {
 
     @Test
     void nullsAndAwkwardTextSurviveCopy() throws SQLException {
-        String awkward = "a,b \"quoted\" 'single'\nsecond line\r\nback\\slash \\N \\. tab\there é 🎉";
+        String awkward = "a,b \"quoted\" 'single'\nsecond line\r\nback\\slash \\N \\. tab\there é € 🎉";
         Row row = row(A, 3, " art ", null, "", awkward, 9_223_372_036_854_775_807L, false, "\\N", "\"\"", ",",
                 2, 42L, INGESTED);
         upsert(PinTable.PINS_BATCH, List.of(row));
