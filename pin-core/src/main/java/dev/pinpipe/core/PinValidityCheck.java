@@ -12,9 +12,6 @@ import static dev.pinpipe.core.PinFields.TAG_LIST;
 import static dev.pinpipe.core.PinFields.TITLE;
 import static dev.pinpipe.core.PinFields.UNIQUE_ID;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -45,6 +42,8 @@ public final class PinValidityCheck {
     private static final Kind[] FIELD_KINDS = {
             Kind.INDEX, Kind.UNIQUE_ID, Kind.CATEGORY, Kind.TEXT, Kind.TEXT, Kind.TEXT,
             Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT_OR_INTEGER, Kind.TEXT_OR_INTEGER};
+    /** FIELD_NAMES' indexes by name length: a key is compared with the names of its own length only. */
+    private static final int[][] FIELDS_BY_LENGTH = fieldsByLength();
     private static final int REQUIRED = 0b111; // index, unique_id, category: the first three names
     private static final byte[] TRUE = bytes("true");
     private static final byte[] FALSE = bytes("false");
@@ -58,9 +57,6 @@ public final class PinValidityCheck {
     private static final int MAX_DIGITS = 18;
     /** Longer bodies are handed to the validator (the parser limits strings, 20 M chars by default). */
     private static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
-
-    /** Eight bytes of a body at once, for the plain runs inside strings. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private PinValidityCheck() {
     }
@@ -200,12 +196,8 @@ public final class PinValidityCheck {
             escaped = false;
             int j = i + 1;
             for (;;) {
-                // the plain run: printable ASCII other than quote and backslash, eight bytes at a time while it lasts
-                while (j + Long.BYTES <= n && !hasSpecialByte((long) LONGS.get(b, j))) {
-                    j += Long.BYTES;
-                }
                 byte c;
-                // (bytes are signed: >= 0x20 is also below 0x80)
+                // the plain run: printable ASCII other than quote and backslash (bytes are signed: >= 0x20 is also below 0x80)
                 while (j < n && (c = b[j]) >= 0x20 && c != '"' && c != '\\') {
                     j++;
                 }
@@ -228,20 +220,6 @@ public final class PinValidityCheck {
                     return -1;
                 }
             }
-        }
-
-        /**
-         * Whether any of the eight bytes may end a plain run: a quote, a backslash, a control char or a
-         * non-ASCII byte. The classic zero-byte test; it may flag a plain byte next to a special one
-         * (a borrow), never miss one, and the byte loop after it decides exactly.
-         */
-        private static boolean hasSpecialByte(long w) {
-            long quote = w ^ 0x2222222222222222L;
-            long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
-            long zeroQuote = (quote - 0x0101010101010101L) & ~quote;
-            long zeroBackslash = (backslash - 0x0101010101010101L) & ~backslash;
-            long control = (w - 0x2020202020202020L) & ~w;
-            return ((zeroQuote | zeroBackslash | control | w) & 0x8080808080808080L) != 0;
         }
 
         /**
@@ -377,11 +355,18 @@ public final class PinValidityCheck {
             return true;
         }
 
-        /** The contract field this key names (its index in FIELD_NAMES), or -1. */
+        /** The contract field this key names (its index in FIELD_NAMES), or -1: only the names of its length are compared. */
         private int field(int from, int length) {
-            for (int f = 0; f < FIELD_NAMES.length; f++) {
+            if (length >= FIELDS_BY_LENGTH.length) {
+                return -1;
+            }
+            for (int f : FIELDS_BY_LENGTH[length]) {
                 byte[] name = FIELD_NAMES[f];
-                if (name.length == length && Arrays.equals(b, from, from + length, name, 0, length)) {
+                int k = 0;
+                while (k < length && b[from + k] == name[k]) {
+                    k++;
+                }
+                if (k == length) {
                     return f;
                 }
             }
@@ -410,6 +395,16 @@ public final class PinValidityCheck {
             }
             return i;
         }
+    }
+
+    private static int[][] fieldsByLength() {
+        int longest = Arrays.stream(FIELD_NAMES).mapToInt(name -> name.length).max().orElse(0);
+        int[][] byLength = new int[longest + 1][];
+        for (int length = 0; length <= longest; length++) {
+            int l = length;
+            byLength[length] = java.util.stream.IntStream.range(0, FIELD_NAMES.length).filter(f -> FIELD_NAMES[f].length == l).toArray();
+        }
+        return byLength;
     }
 
     private static byte[] bytes(String s) {
