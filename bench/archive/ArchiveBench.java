@@ -108,6 +108,9 @@ public final class ArchiveBench {
                     pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.warmCpuMicrosPerPin,
                     pinpipe.stackCpuMicrosPerPin < 0 ? "not measured (set ARCHIVE_BENCH_STACK_PID)" : "%.1f µs".formatted(pinpipe.stackCpuMicrosPerPin),
                     pinpipe.endToEndSeconds);
+            String threadCpu = pinpipe.threadCpuMicrosPerPin.entrySet().stream()
+                    .map(e -> "\"%s\":%.2f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(",", "{", "}"));
+            log("PinArchiver: µs CPU per pin by thread group of this JVM (consumer = the archiver's own threads): %s", threadCpu);
 
             Result perMessage = perMessage(s3, topic, perMessagePins);
             log("one object per message: %,d pins, %.0f pins/s, %.1f µs CPU per pin in this JVM", perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
@@ -119,9 +122,9 @@ public final class ArchiveBench {
             System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f | %.1f | – |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
             System.out.printf("| ratio | | | %.0f× | | |%n%n", ratio);
             System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"cpu_us_per_pin\":%.2f,\"warm_cpu_us_per_pin\":%.2f,\"per_message_pins\":%d,"
-                            + "\"per_message_pins_per_s\":%.0f,\"per_message_cpu_us_per_pin\":%.2f,\"ratio\":%.1f,\"stack_cpu_us_per_pin\":%.2f,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
+                            + "\"per_message_pins_per_s\":%.0f,\"per_message_cpu_us_per_pin\":%.2f,\"ratio\":%.1f,\"stack_cpu_us_per_pin\":%.2f,\"thread_cpu_us_per_pin\":%s,\"topic\":\"%s\",\"prefix\":\"bench/%s/\"}%n",
                     pins, pinpipe.pinsPerSecond, pinpipe.objects, pinpipe.endToEndSeconds, pinpipe.cpuMicrosPerPin, pinpipe.warmCpuMicrosPerPin, perMessagePins,
-                    perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin, ratio, pinpipe.stackCpuMicrosPerPin, topic, run);
+                    perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin, ratio, pinpipe.stackCpuMicrosPerPin, threadCpu, topic, run);
         }
     }
 
@@ -131,7 +134,47 @@ public final class ArchiveBench {
      * stackCpuMicrosPerPin: the same for the process ARCHIVE_BENCH_STACK_PID names (the JVM running Kafka and the S3 server), -1 when unset.
      */
     private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin, double warmCpuMicrosPerPin,
-            double stackCpuMicrosPerPin) {
+            double stackCpuMicrosPerPin, Map<String, Double> threadCpuMicrosPerPin) {
+    }
+
+    /** The groups this JVM's CPU is split into: the archiver's consumer threads, the JIT, the GC, everything else. */
+    private static final List<String> THREAD_GROUPS = List.of("consumer", "jit", "gc", "other");
+
+    private static String threadGroup(String comm) {
+        if (comm.startsWith("pin-archiver")) {
+            return "consumer";
+        }
+        if (comm.contains("CompilerThre")) {
+            return "jit";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("VM Thread") || comm.startsWith("ParGC")) {
+            return "gc";
+        }
+        return "other";
+    }
+
+    /**
+     * This JVM's CPU nanos per thread group, from /proc/self/task (Linux; 100 ticks/s, so only meaningful
+     * over seconds): what the archiver's own threads cost, apart from the JIT compiling them in a short run.
+     */
+    private static Map<String, Long> threadCpuNanos() {
+        Map<String, Long> cpu = new HashMap<>();
+        THREAD_GROUPS.forEach(group -> cpu.put(group, 0L));
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    cpu.merge(threadGroup(comm), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L, Long::sum);
+                } catch (Exception e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (Exception e) {
+            return Map.of();
+        }
+        return cpu;
     }
 
     private static long processCpuNanos() {
@@ -202,6 +245,8 @@ public final class ArchiveBench {
                 "--pinpipe.s3.prefix=bench/" + run + "/pinpipe/")) {
             MeterRegistry metrics = app.getBean(MeterRegistry.class);
             List<long[]> moves = new ArrayList<>(); // {nanos, records, process CPU nanos, stack CPU nanos} at each change of the counter
+            // per-thread CPU at most every 0.5 s (reading every thread's stat each 5 ms would cost more than it shows): {move index, snapshot}
+            List<Map.Entry<Integer, Map<String, Long>>> threadSnapshots = new ArrayList<>();
             long last = 0;
             long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
             while (last < pins && System.nanoTime() < deadline) {
@@ -209,6 +254,9 @@ public final class ArchiveBench {
                 if (now != last) {
                     moves.add(new long[] {System.nanoTime(), now, processCpuNanos(), stackCpuNanos()});
                     last = now;
+                    if (threadSnapshots.isEmpty() || System.nanoTime() - moves.get(threadSnapshots.get(threadSnapshots.size() - 1).getKey())[0] > 500_000_000L) {
+                        threadSnapshots.add(Map.entry(moves.size() - 1, threadCpuNanos()));
+                    }
                 }
                 Thread.sleep(5);
             }
@@ -224,6 +272,7 @@ public final class ArchiveBench {
                     break;
                 }
             }
+            int endIndex = end;
             long[] first = moves.get(0);
             long[] lastMove = moves.get(end);
             double rate = (lastMove[1] - first[1]) / ((lastMove[0] - first[0]) / 1e9);
@@ -235,9 +284,17 @@ public final class ArchiveBench {
                 half = moves.get(i + 1);
             }
             double warmCpuMicrosPerPin = (lastMove[2] - half[2]) / 1e3 / Math.max(1, lastMove[1] - half[1]);
+            // per thread group, between the first snapshot and the last one within the measured span
+            Map<String, Double> threadCpu = new java.util.LinkedHashMap<>();
+            Map.Entry<Integer, Map<String, Long>> from = threadSnapshots.get(0);
+            Map.Entry<Integer, Map<String, Long>> to = threadSnapshots.stream().filter(e -> e.getKey() <= endIndex).reduce((a, b) -> b).orElse(from);
+            long pinsBetween = moves.get(to.getKey())[1] - moves.get(from.getKey())[1];
+            if (pinsBetween > 0 && !from.getValue().isEmpty()) {
+                THREAD_GROUPS.forEach(group -> threadCpu.put(group, (to.getValue().get(group) - from.getValue().get(group)) / 1e3 / pinsBetween));
+            }
             long objects = (long) metrics.counter("pinpipe.archive.objects").count();
             checkCommitted(admin, topic, "pin-archiver." + run);
-            return new Result(rate, objects, endToEnd, cpuMicrosPerPin, warmCpuMicrosPerPin, stackCpuMicrosPerPin);
+            return new Result(rate, objects, endToEnd, cpuMicrosPerPin, warmCpuMicrosPerPin, stackCpuMicrosPerPin, threadCpu);
         }
     }
 
@@ -287,7 +344,7 @@ public final class ArchiveBench {
                 }
             }
             double cpuMicrosPerPin = (processCpuNanos() - firstCpu) / 1e3 / i;
-            return new Result(i / seconds(first), i, seconds(first), cpuMicrosPerPin, cpuMicrosPerPin, -1);
+            return new Result(i / seconds(first), i, seconds(first), cpuMicrosPerPin, cpuMicrosPerPin, -1, Map.of());
         }
     }
 
