@@ -43,6 +43,25 @@ class ArchiveLineTest {
     }
 
     @Test
+    void replacesEveryLineBreakWhereverItFalls() {
+        for (int length = 0; length < 40; length++) {
+            for (int at = 0; at < length; at++) {
+                for (char lineBreak : new char[] {'\n', '\r'}) {
+                    char[] inner = " \"ab\":1 ".repeat(8).substring(0, length).toCharArray();
+                    inner[at] = lineBreak;
+                    if (at + 3 < length) {
+                        inner[at + 3] = '\n'; // a second one in the same or the next word
+                    }
+                    String value = "{" + new String(inner) + "}";
+                    String expected = value.substring(0, value.length() - 1).replace('\n', ' ').replace('\r', ' ')
+                            + ",\"_kafka\":{\"partition\":1,\"offset\":42,\"timestamp\":1764201600000}}\n";
+                    assertThat(line(value)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void everySampleLineIsStillAValidPinWithItsFieldsUntouched() throws Exception {
         for (String raw : SamplePins.rawLines()) {
             JsonNode original = PinJson.parse(raw);
