@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.pinpipe.core.PinJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per micro-batch in the log, and the same figures as one JSON line in the metrics file
  * (read by bench/stream): Spark's progress (input and processing rate, batch duration) joined with
- * what the writer saw (rows read / written / rejected, Kafka-timestamp-to-commit latency).
+ * what the writer saw (rows read / written / rejected, Kafka-timestamp-to-commit latency, where its
+ * time went) and the CPU time the JVM used since the previous micro-batch, a figure that a busy
+ * machine distorts far less than durations.
  */
 final class BatchMetricsListener extends StreamingQueryListener {
 
@@ -33,6 +36,10 @@ final class BatchMetricsListener extends StreamingQueryListener {
 
     private final Map<Long, BatchOutcome> outcomes;
     private final Path metricsFile;
+    private final AutoCloseable onTermination;
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private long lastCpuNanos = os.getProcessCpuTime();
     /**
      * The one run this listener reports on: a session may run other queries, or a restart of this
      * one (same id, new run id) with a listener of its own.
@@ -40,9 +47,11 @@ final class BatchMetricsListener extends StreamingQueryListener {
     private volatile UUID runId;
     private volatile SparkSession spark;
 
-    BatchMetricsListener(Map<Long, BatchOutcome> outcomes, Path metricsFile) {
+    /** @param onTermination closed once the query has terminated (the writer's connection) */
+    BatchMetricsListener(Map<Long, BatchOutcome> outcomes, Path metricsFile, AutoCloseable onTermination) {
         this.outcomes = outcomes;
         this.metricsFile = metricsFile;
+        this.onTermination = onTermination;
         try {
             Path parent = metricsFile.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -72,11 +81,16 @@ final class BatchMetricsListener extends StreamingQueryListener {
         }
         long durationMs = p.durationMs().getOrDefault("triggerExecution", -1L);
         Map<String, Long> phases = phases(p);
+        BatchOutcome.WriterTimes w = o.times();
+        long cpuNanos = os.getProcessCpuTime();
+        long cpuMs = (cpuNanos - lastCpuNanos) / 1_000_000;
+        lastCpuNanos = cpuNanos;
         log.info("micro-batch {}: {} read, {} written, {} rejected{}; input {} rows/s, processed {} rows/s; "
-                        + "batch {} ms {}; latency p50 {} ms, p99 {} ms, max {} ms",
+                        + "batch {} ms {}, writer {plan={}, sparkJob={}, postgres={}}; JVM CPU {} ms; "
+                        + "latency p50 {} ms, p99 {} ms, max {} ms",
                 o.batchId(), o.rowsRead(), o.rowsWritten(), o.rowsRejected(), o.replay() ? " (replay skipped)" : "",
                 rate(p.inputRowsPerSecond()), rate(p.processedRowsPerSecond()), durationMs, phases,
-                o.latencyP50Ms(), o.latencyP99Ms(), o.latencyMaxMs());
+                w.planMs(), w.sparkJobMs(), w.postgresMs(), cpuMs, o.latencyP50Ms(), o.latencyP99Ms(), o.latencyMaxMs());
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", p.timestamp());
         line.put("queryId", p.id().toString());
@@ -89,6 +103,12 @@ final class BatchMetricsListener extends StreamingQueryListener {
         line.put("processedRowsPerSecond", rate(p.processedRowsPerSecond()));
         line.put("batchDurationMs", durationMs);
         line.put("phasesMs", phases);
+        Map<String, Long> writer = new LinkedHashMap<>();
+        writer.put("plan", w.planMs());
+        writer.put("sparkJob", w.sparkJobMs());
+        writer.put("postgres", w.postgresMs());
+        line.put("writerMs", writer);
+        line.put("cpuMs", cpuMs);
         line.put("latencyP50Ms", o.latencyP50Ms());
         line.put("latencyP99Ms", o.latencyP99Ms());
         line.put("latencyMaxMs", o.latencyMaxMs());
@@ -105,6 +125,11 @@ final class BatchMetricsListener extends StreamingQueryListener {
             return;
         }
         spark.streams().removeListener(this);
+        try {
+            onTermination.close();
+        } catch (Exception e) {
+            log.debug("after the query: {}", e.toString());
+        }
         if (event.exception().isDefined()) {
             log.error("stream query {} failed: {}", event.id(), event.exception().get());
         } else {
