@@ -8,11 +8,17 @@
 #   bench/stream/run.sh                          # 1000 and 5000 pins/s, then a ramp for the max rate
 #   STEP_SECONDS=60 RATES=1000,5000 RAMP=8000,12000,16000 TRIGGER=1s bench/stream/run.sh
 #   BUILD=0 bench/stream/run.sh                  # reuse the jars already in target/
+#   BUILD=0 JOB_JAR=/tmp/before.jar bench/stream/run.sh   # another build of the job, for a before/after
+#   JOB_ARGS="--max-offsets-per-trigger 5000" RATES=8000 RAMP=" " bench/stream/run.sh
+#                                                # micro-batches of a fixed size (CPU per micro-batch
+#                                                # on a busy machine, where the job cannot keep up)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 
-STEP_SECONDS="${STEP_SECONDS:-30}"
+STEP_SECONDS="${STEP_SECONDS:-40}"
+SETTLE_SECONDS="${SETTLE_SECONDS:-10}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-45}"
 RATES="${RATES:-1000,5000}"
 RAMP="${RAMP:-2000,3000,8000,12000,16000}"
 TRIGGER="${TRIGGER:-1s}"
@@ -22,7 +28,9 @@ if [[ "${BUILD:-1}" == 1 ]]; then
   ./mvnw -B -ntp -q -o -pl local-stack,stream-spark-job -am -DskipTests package
 fi
 STACK_CP="$(ls local-stack/target/local-stack-*.jar | grep -v -- '-tests' | head -1):$(cat local-stack/target/classes/META-INF/pinpipe/local-stack.classpath)"
-JOB_CP="$(ls stream-spark-job/target/stream-spark-job-*.jar | grep -v -- '-cluster' | head -1):$(cat stream-spark-job/target/classpath.txt)"
+# JOB_JAR: another build of the job (e.g. the previous commit's) for a before/after on the same stack setup
+JOB_JAR="${JOB_JAR:-$(ls stream-spark-job/target/stream-spark-job-*.jar | grep -v -- '-cluster' | head -1)}"
+JOB_CP="$JOB_JAR:$(cat stream-spark-job/target/classpath.txt)"
 SPARK_JVM_OPTIONS="$(sed -n 's:.*<spark.jvm.options>\(.*\)</spark.jvm.options>.*:\1:p' pom.xml)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -47,11 +55,16 @@ export PINPIPE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/pinterest"
 export PINPIPE_DB_USER=pinpipe PINPIPE_DB_PASSWORD=pinpipe
 
 # shellcheck disable=SC2086
-java -Xmx2g $SPARK_JVM_OPTIONS ${JOB_JAVA_OPTS:-} -cp "$JOB_CP" dev.pinpipe.stream.StreamJob --trigger "$TRIGGER" > "$WORK/stream-job.log" 2>&1 &
+java -Xmx2g $SPARK_JVM_OPTIONS ${JOB_JAVA_OPTS:-} -cp "$JOB_CP" dev.pinpipe.stream.StreamJob --trigger "$TRIGGER" ${JOB_ARGS:-} > "$WORK/stream-job.log" 2>&1 &
 pids+=($!)
+JOB_PID=$!
+# the embedded postmaster (its backends are its children): CPU per pin on the database side too
+PG_PID="$(pgrep -o -f -- "postgres.* -p $PG_PORT" || echo 0)"
 for _ in $(seq 1 300); do grep -q 'stream query .* reading' "$WORK/stream-job.log" && break; sleep 1; done
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; trigger $TRIGGER; ${STEP_SECONDS}s per step"
-java -cp "$JOB_CP" bench/stream/StreamBench.java --seconds "$STEP_SECONDS" --rates "$RATES" --ramp "$RAMP"
+java -cp "$JOB_CP" bench/stream/StreamBench.java --seconds "$STEP_SECONDS" --settle-seconds "$SETTLE_SECONDS" \
+  --warmup-seconds "$WARMUP_SECONDS" --rates "$RATES" --ramp "$RAMP" --metrics-file "$WORK/metrics/stream-batches.ndjson" \
+  --job-pid "$JOB_PID" --postgres-pid "$PG_PID"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "the job's own per-micro-batch figures: $WORK/metrics/stream-batches.ndjson; its log: $WORK/stream-job.log"
