@@ -71,24 +71,22 @@ public final class ArchiveBench {
         int perMessagePins = 20_000;
         Path input = null;
         String topic = null;
-        int warmupPins = 200_000;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--pins" -> pins = Integer.parseInt(args[++i]);
                 case "--per-message-pins" -> perMessagePins = Integer.parseInt(args[++i]);
                 case "--input" -> input = Path.of(args[++i]);
                 case "--topic" -> topic = args[++i];
-                case "--warmup-pins" -> warmupPins = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + " (usage: --pins N [--per-message-pins M] [--input pins.ndjson] [--topic T] [--warmup-pins W])");
+                        + " (usage: --pins N [--per-message-pins M] [--input pins.ndjson] [--topic T])");
             }
         }
-        new ArchiveBench().run(pins, perMessagePins, input, topic, warmupPins);
+        new ArchiveBench().run(pins, perMessagePins, input, topic);
         System.exit(0); // the Kafka/S3 clients' daemon-less threads must not keep the JVM
     }
 
     /** existingTopic: a topic an earlier run filled (its JSON line names it), archived whole; null fills a new one. */
-    private void run(int pinsToFill, int perMessagePinsAsked, Path input, String existingTopic, int warmupPins) throws Exception {
+    private void run(int pinsToFill, int perMessagePinsAsked, Path input, String existingTopic) throws Exception {
         String topic = existingTopic != null ? existingTopic : "bench.archive." + run;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
              S3Client s3 = s3()) {
@@ -105,17 +103,7 @@ public final class ArchiveBench {
             }
             int perMessagePins = Math.min(perMessagePinsAsked, pins);
 
-            if (warmupPins > 0) {
-                // A long-running archiver works with compiled code: archiving a warm-up topic first, in
-                // another application context of this JVM (same classes, so the JIT's work carries
-                // over), keeps the measured run from timing the JIT compiling the archiver.
-                String warmupTopic = "bench.archive." + run + ".warmup";
-                admin.createTopics(List.of(new NewTopic(warmupTopic, 3, (short) 1))).all().get();
-                fill(warmupTopic, warmupPins, input);
-                Result warmup = pinArchiver(admin, warmupTopic, warmupPins, "warmup");
-                log("warm-up: %,d pins archived at %.0f pins/s (not the figure)", warmupPins, warmup.pinsPerSecond);
-            }
-            Result pinpipe = pinArchiver(admin, topic, pins, "pinpipe");
+            Result pinpipe = pinArchiver(admin, topic, pins);
             log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM (%.1f over the second half), %s in the stack's (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
                     pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.warmCpuMicrosPerPin,
                     pinpipe.stackCpuMicrosPerPin < 0 ? "not measured (set ARCHIVE_BENCH_STACK_PID)" : "%.1f µs".formatted(pinpipe.stackCpuMicrosPerPin),
@@ -242,20 +230,19 @@ public final class ArchiveBench {
      * flush of the final open objects (that flush waits for 10 s of idleness by design and is
      * reported separately as the end-to-end time).
      */
-    /** label: names this run's consumer group and S3 prefix apart from the other runs in this JVM. */
-    private Result pinArchiver(Admin admin, String topic, int pins, String label) throws Exception {
+    private Result pinArchiver(Admin admin, String topic, int pins) throws Exception {
         long start = System.nanoTime();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(BatchConsumerApplication.class).run(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
-                "--spring.kafka.consumer.group-id=pin-archiver." + run + "." + label,
+                "--spring.kafka.consumer.group-id=pin-archiver." + run,
                 "--pinpipe.archive.topic=" + topic,
                 "--pinpipe.s3.endpoint=" + endpoint,
                 "--pinpipe.s3.region=" + region,
                 "--pinpipe.s3.access-key=" + accessKey,
                 "--pinpipe.s3.secret-key=" + secretKey,
                 "--pinpipe.s3.bucket=" + bucket,
-                "--pinpipe.s3.prefix=bench/" + run + "/" + label + "/")) {
+                "--pinpipe.s3.prefix=bench/" + run + "/pinpipe/")) {
             MeterRegistry metrics = app.getBean(MeterRegistry.class);
             List<long[]> moves = new ArrayList<>(); // {nanos, records, process CPU nanos, stack CPU nanos} at each change of the counter
             // per-thread CPU at most every 0.5 s (reading every thread's stat each 5 ms would cost more than it shows): {move index, snapshot}
@@ -306,7 +293,7 @@ public final class ArchiveBench {
                 THREAD_GROUPS.forEach(group -> threadCpu.put(group, (to.getValue().get(group) - from.getValue().get(group)) / 1e3 / pinsBetween));
             }
             long objects = (long) metrics.counter("pinpipe.archive.objects").count();
-            checkCommitted(admin, topic, "pin-archiver." + run + "." + label);
+            checkCommitted(admin, topic, "pin-archiver." + run);
             return new Result(rate, objects, endToEnd, cpuMicrosPerPin, warmCpuMicrosPerPin, stackCpuMicrosPerPin, threadCpu);
         }
     }
