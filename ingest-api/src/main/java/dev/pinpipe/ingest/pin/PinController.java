@@ -83,12 +83,19 @@ public class PinController {
             rejected.increment();
             throw new InvalidPinException(PinValidator.validate(body).errors());
         }
-        byte[] ack = publisher.publish(UniqueIdReader.of(body), body).json();
-        // written here rather than returned: Spring's return-value handling and JSON conversion cost more than the rest of the answer
+        writeAck(response, publisher.publish(UniqueIdReader.of(body), body));
+    }
+
+    /**
+     * The 200 answer of {@code POST /pin}, here and in {@link PinFastPath}: written by hand rather than
+     * returned, as Spring's return-value handling and JSON conversion cost more than the rest of the answer.
+     */
+    static void writeAck(HttpServletResponse response, PinAck ack) throws IOException {
+        byte[] json = ack.json();
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(ack.length);
-        response.getOutputStream().write(ack);
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
     }
 
     @Operation(summary = "Publish many pins: a JSON array or NDJSON; invalid pins are reported, valid ones published",

@@ -2,6 +2,7 @@ package dev.pinpipe.ingest.pin;
 
 import dev.pinpipe.core.PinValidityCheck;
 import dev.pinpipe.ingest.IngestProperties;
+import dev.pinpipe.ingest.kafka.PinAck;
 import dev.pinpipe.ingest.kafka.PinPublisher;
 import dev.pinpipe.ingest.kafka.PublishFailedException;
 import jakarta.servlet.Filter;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import org.springframework.http.MediaType;
 
 /**
  * {@code POST /pin}'s common case (a valid pin with a Content-Length, the broker acking) answered
@@ -58,19 +58,15 @@ final class PinFastPath implements Filter {
             chain.doFilter(new ReadRequest(request, body), res);
             return;
         }
-        byte[] ack;
+        PinAck ack;
         try {
-            ack = publisher.publish(UniqueIdReader.of(body), body).json();
+            ack = publisher.publish(UniqueIdReader.of(body), body);
         } catch (PublishFailedException e) {
             request.setAttribute(PUBLISH_FAILURE, e);
             chain.doFilter(new ReadRequest(request, body), res);
             return;
         }
-        HttpServletResponse response = (HttpServletResponse) res;
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(ack.length);
-        response.getOutputStream().write(ack);
+        PinController.writeAck((HttpServletResponse) res, ack);
     }
 
     /** The request with its body already read: the rest of the chain reads the same bytes again. */
