@@ -1,24 +1,28 @@
 package dev.pinpipe.spark;
 
 import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.spark.BinaryCopy.PgType;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.execution.SQLExecution;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import scala.Option;
 
 /**
  * The one place that knows how clean pins reach PostgreSQL: COPY into a temporary staging table, then
@@ -36,7 +40,6 @@ public final class PostgresUpsert {
 
     /** Temporary tables are per session; a counter keeps two upserts in one transaction apart. */
     private static final AtomicLong STAGING_SEQUENCE = new AtomicLong();
-    private static final int COPY_BUFFER_BYTES = 1 << 16;
     /**
      * Session memory for one Spark partition's upsert, which holds the whole partition twice: in the
      * staging table (a temporary table lives in {@code temp_buffers}, 8 MB by default, beyond that in
@@ -64,25 +67,44 @@ public final class PostgresUpsert {
         if (!rows.hasNext()) {
             return 0;
         }
-        String staging = "pins_staging_" + STAGING_SEQUENCE.incrementAndGet();
-        try (Statement st = connection.createStatement()) {
-            st.execute(table.createStagingSql(staging));
-        }
-        long copied = copy(connection, staging, rows);
-        try (Statement st = connection.createStatement()) {
-            st.executeUpdate(table.upsertFromStagingSql(staging));
-        }
-        return Math.toIntExact(copied);
+        PgType[] types = columnTypes(connection, table);
+        return copyAndUpsert(connection, table, copy -> {
+            int[] positions = null;
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                if (positions == null) {
+                    positions = positions(row);
+                }
+                copy.row(positions.length);
+                for (int i = 0; i < positions.length; i++) {
+                    copy.field(row, positions[i], types[i]);
+                }
+            }
+        });
     }
 
     /**
      * Writes a clean Dataset ({@link PinColumns#clean}): per Spark partition one connection and one
-     * transaction around {@link #upsert}. Returns the rows written over all partitions (counted by
-     * an accumulator, which Spark applies once per successful task of an action).
+     * transaction around the COPY and the upsert. Returns the rows written over all partitions
+     * (counted by an accumulator, which Spark applies once per successful task of an action).
+     *
+     * <p>The partitions are written from Spark's internal rows ({@code queryExecution().toRdd()}):
+     * a clean pin's strings go to the COPY as the UTF-8 bytes Spark holds, never turned into Java
+     * objects and back (as {@code foreachPartition} on rows would, for every value of every row). The
+     * job still runs as one SQL execution of the Dataset, so its observations ({@code observe}) are
+     * delivered as with any action.
      */
     public static long write(Dataset<Row> clean, PinTable table, PostgresSettings settings) {
+        PgType[] types;
+        try (Connection connection = settings.connect()) {
+            types = columnTypes(connection, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the columns of " + table.tableName() + " in " + settings.jdbcUrl(), e);
+        }
+        int[] ordinals = ordinals(clean.schema(), types);
         LongAccumulator written = clean.sparkSession().sparkContext().longAccumulator("rows written to " + table.tableName());
-        clean.foreachPartition((ForeachPartitionFunction<Row>) rows -> {
+        QueryExecution execution = clean.queryExecution();
+        VoidFunction<Iterator<InternalRow>> writePartition = rows -> {
             if (!rows.hasNext()) {
                 return;
             }
@@ -94,7 +116,15 @@ public final class PostgresUpsert {
                 }
                 connection.setAutoCommit(false);
                 try {
-                    int n = upsert(connection, table, rows);
+                    int n = copyAndUpsert(connection, table, copy -> {
+                        while (rows.hasNext()) {
+                            InternalRow row = rows.next();
+                            copy.row(ordinals.length);
+                            for (int i = 0; i < ordinals.length; i++) {
+                                copy.field(row, ordinals[i], types[i]);
+                            }
+                        }
+                    });
                     connection.commit();
                     written.add(n);
                 } catch (SQLException | RuntimeException e) {
@@ -102,45 +132,74 @@ public final class PostgresUpsert {
                     throw e;
                 }
             }
+        };
+        SQLExecution.withNewExecutionId(execution, Option.apply("upsert into " + table.tableName()), () -> {
+            execution.toRdd().toJavaRDD().foreachPartition(writePartition);
+            return null;
         });
         return written.value();
     }
 
-    private static long copy(Connection connection, String staging, Iterator<Row> rows) throws SQLException {
-        String columns = PinColumns.CLEAN_COLUMNS.stream().map(c -> '"' + c + '"').collect(Collectors.joining(", "));
-        // CSV: a NULL is an unquoted empty field, every text value is quoted, so "" stays an empty string.
+    /** Rows into a COPY: writes every row it has, a row's fields in the order of {@link PinColumns#CLEAN_COLUMNS}. */
+    @FunctionalInterface
+    private interface RowSource {
+        void writeTo(BinaryCopy copy) throws SQLException;
+    }
+
+    private static int copyAndUpsert(Connection connection, PinTable table, RowSource rows) throws SQLException {
+        String staging = "pins_staging_" + STAGING_SEQUENCE.incrementAndGet();
+        try (Statement st = connection.createStatement()) {
+            st.execute(table.createStagingSql(staging));
+        }
+        long copied = copy(connection, staging, rows);
+        try (Statement st = connection.createStatement()) {
+            st.executeUpdate(table.upsertFromStagingSql(staging));
+        }
+        return Math.toIntExact(copied);
+    }
+
+    private static long copy(Connection connection, String staging, RowSource rows) throws SQLException {
         // processed_at is not copied: the staging table's DEFAULT now() stamps it (see the class comment)
-        String sql = "COPY " + staging + " (" + columns + ") FROM STDIN WITH (FORMAT csv)";
+        String sql = "COPY " + staging + " (" + quotedColumns() + ") FROM STDIN WITH (FORMAT binary)";
         CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            CsvBuffer buffer = new CsvBuffer(COPY_BUFFER_BYTES);
-            int[] positions = null;
-            while (rows.hasNext()) {
-                Row row = rows.next();
-                if (positions == null) {
-                    positions = positions(row);
-                }
-                for (int i = 0; i < positions.length; i++) {
-                    if (i > 0) {
-                        buffer.append((byte) ',');
-                    }
-                    buffer.appendValue(row.get(positions[i]));
-                }
-                buffer.append((byte) '\n');
-                if (buffer.size() >= COPY_BUFFER_BYTES) {
-                    copy.writeToCopy(buffer.bytes(), 0, buffer.size());
-                    buffer.reset();
-                }
-            }
-            if (buffer.size() > 0) {
-                copy.writeToCopy(buffer.bytes(), 0, buffer.size());
-            }
-            return copy.endCopy();
+            BinaryCopy binary = new BinaryCopy(copy);
+            rows.writeTo(binary);
+            return binary.finish();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
         }
+    }
+
+    /** The PostgreSQL types of {@link PinColumns#CLEAN_COLUMNS} in {@code table}: the binary COPY writes each in its own format. */
+    private static PgType[] columnTypes(Connection connection, PinTable table) throws SQLException {
+        List<String> columns = PinColumns.CLEAN_COLUMNS;
+        PgType[] types = new PgType[columns.size()];
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT " + quotedColumns() + " FROM " + table.tableName() + " LIMIT 0")) {
+            ResultSetMetaData meta = rs.getMetaData();
+            for (int i = 0; i < types.length; i++) {
+                types[i] = PgType.of(meta.getColumnTypeName(i + 1), columns.get(i));
+            }
+        }
+        return types;
+    }
+
+    /** Where {@link PinColumns#CLEAN_COLUMNS} are in a clean Dataset, each checked to hold the Spark type its column's COPY format reads. */
+    private static int[] ordinals(StructType schema, PgType[] types) {
+        List<String> columns = PinColumns.CLEAN_COLUMNS;
+        int[] ordinals = new int[columns.size()];
+        for (int i = 0; i < ordinals.length; i++) {
+            ordinals[i] = schema.fieldIndex(columns.get(i));
+            DataType type = schema.fields()[ordinals[i]].dataType();
+            if (!type.equals(types[i].sparkType)) {
+                throw new IllegalArgumentException("column " + columns.get(i) + " is " + type.simpleString() + ", expected "
+                        + types[i].sparkType.simpleString() + " for a " + types[i] + " column");
+            }
+        }
+        return ordinals;
     }
 
     private static int[] positions(Row row) {
@@ -152,101 +211,7 @@ public final class PostgresUpsert {
         return positions;
     }
 
-    /**
-     * COPY's CSV text, encoded straight into a growing byte array: a text value's chars go to UTF-8
-     * bytes as they are quoted, with no String per line or per value on the way (the write's encoder
-     * runs once per value of every row).
-     */
-    private static final class CsvBuffer {
-        private byte[] bytes;
-        private int size;
-
-        CsvBuffer(int flushAt) {
-            bytes = new byte[flushAt + 4096];
-        }
-
-        byte[] bytes() {
-            return bytes;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void reset() {
-            size = 0;
-        }
-
-        void append(byte b) {
-            room(1);
-            bytes[size++] = b;
-        }
-
-        void appendValue(Object value) {
-            if (value == null) {
-                return;
-            }
-            if (value instanceof String s) {
-                appendQuoted(s);
-            } else if (value instanceof Timestamp t) {
-                appendAscii(t.toInstant().toString());
-            } else if (value instanceof Instant t) {
-                appendAscii(t.toString());
-            } else if (value instanceof LocalDateTime t) {
-                appendAscii(t.toInstant(ZoneOffset.UTC).toString());
-            } else {
-                appendAscii(value.toString()); // Integer, Long, Boolean: their text is what COPY reads
-            }
-        }
-
-        private void appendQuoted(String s) {
-            int n = s.length();
-            room(3 * n + 2); // worst case: 3 bytes a char (a doubled quote is 2, a surrogate pair 4 for 2 chars)
-            byte[] b = bytes;
-            int at = size;
-            b[at++] = '"';
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c < 0x80) {
-                    if (c == '"') {
-                        b[at++] = '"';
-                        b[at++] = '"';
-                    } else if (c != '\0') { // PostgreSQL text cannot hold NUL; dropping it beats failing the partition
-                        b[at++] = (byte) c;
-                    }
-                } else if (c < 0x800) {
-                    b[at++] = (byte) (0xC0 | (c >> 6));
-                    b[at++] = (byte) (0x80 | (c & 0x3F));
-                } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(c, s.charAt(++i));
-                    b[at++] = (byte) (0xF0 | (cp >> 18));
-                    b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    b[at++] = (byte) (0x80 | (cp & 0x3F));
-                } else if (Character.isSurrogate(c)) {
-                    b[at++] = '?'; // a lone surrogate, as String.getBytes(UTF_8) replaces it
-                } else {
-                    b[at++] = (byte) (0xE0 | (c >> 12));
-                    b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-                    b[at++] = (byte) (0x80 | (c & 0x3F));
-                }
-            }
-            b[at++] = '"';
-            size = at;
-        }
-
-        private void appendAscii(String s) {
-            int n = s.length();
-            room(n);
-            for (int i = 0; i < n; i++) {
-                bytes[size++] = (byte) s.charAt(i);
-            }
-        }
-
-        private void room(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
+    private static String quotedColumns() {
+        return PinColumns.CLEAN_COLUMNS.stream().map(c -> '"' + c + '"').collect(Collectors.joining(", "));
     }
 }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
@@ -127,6 +128,17 @@ class PostgresUpsertIT {
                 assertThat(rs.getObject(i)).as("column %d", i).isNull();
             }
         }
+    }
+
+    @Test
+    void aNulCharIsDroppedAndAnUpperCaseUuidIsTheSamePin() throws SQLException {
+        upsert(PinTable.PINS_BATCH, List.of(pin(A.toUpperCase(Locale.ROOT), 1, "nul\u0000inside\u0000")));
+        upsert(PinTable.PINS_BATCH, List.of(pin(A, 2, "second")));
+        assertThat(titles(PinTable.PINS_BATCH)).containsOnly(Map.entry(A, "second"));
+
+        var dataset = TestSpark.session().createDataFrame(List.of(pin(B, 1, "\u0000nul\u0000inside")), CLEAN);
+        PostgresUpsert.write(dataset, PinTable.PINS_STREAM, settings);
+        assertThat(titles(PinTable.PINS_STREAM)).containsOnly(Map.entry(B, "nulinside"));
     }
 
     @Test
