@@ -25,9 +25,20 @@ record ArchiveObject(
         byte[] body,
         boolean idleCut) {
 
-    /** {@code <prefix>dt=YYYY-MM-DD/<topic>+<partition>+<first offset, 20 digits>.json}: a function of Kafka coordinates only. */
+    private static final int OFFSET_DIGITS = 20;
+
+    /**
+     * {@code <prefix>dt=YYYY-MM-DD/<topic>+<partition>+<first offset, 20 digits>.json}: a function of Kafka coordinates only.
+     * Built by hand rather than with a format string: {@code Formatter} was ~4 % of a PUT's client CPU.
+     */
     String key(String prefix) {
         String dt = Instant.ofEpochMilli(firstTimestamp).atZone(ZoneOffset.UTC).toLocalDate().toString();
-        return "%sdt=%s/%s+%d+%020d.json".formatted(prefix, dt, topic, partition, firstOffset);
+        String offset = Long.toString(firstOffset);
+        StringBuilder key = new StringBuilder(prefix.length() + topic.length() + 48)
+                .append(prefix).append("dt=").append(dt).append('/').append(topic).append('+').append(partition).append('+');
+        for (int i = offset.length(); i < OFFSET_DIGITS; i++) {
+            key.append('0');
+        }
+        return key.append(offset).append(".json").toString();
     }
 }

@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class BatchConsumerApplication {
 
     public static void main(String[] args) {
+        Lz4Native.preload();
         SpringApplication.run(BatchConsumerApplication.class, args);
     }
 }

@@ -169,4 +169,12 @@ class PartitionBufferTest {
         assertThat(buffer.nextToStore().key("pins/"))
                 .isEqualTo("pins/dt=2025-11-26/PinterestTopic+2+00000000000000000042.json");
     }
+
+    @Test
+    void keyPadsEveryOffsetToTwentyDigits() {
+        for (long offset : new long[] {0, 9, 10, 123_456_789_012L, Long.MAX_VALUE}) {
+            ArchiveObject object = new ArchiveObject("PinterestTopic", 11, offset, offset, T0, 1, new byte[0], false);
+            assertThat(object.key("p/")).isEqualTo("p/dt=2025-11-27/PinterestTopic+11+%020d.json".formatted(offset));
+        }
+    }
 }
