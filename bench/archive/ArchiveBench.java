@@ -137,8 +137,8 @@ public final class ArchiveBench {
             double stackCpuMicrosPerPin, Map<String, Double> threadCpuMicrosPerPin) {
     }
 
-    /** The groups this JVM's CPU is split into: the archiver's consumer threads, the JIT, the GC, everything else. */
-    private static final List<String> THREAD_GROUPS = List.of("consumer", "jit", "gc", "other");
+    /** The groups this JVM's CPU is split into: the archiver's consumer threads, the JIT, the GC, everything else (and jit_c2, the C2 part of jit). */
+    private static final List<String> THREAD_GROUPS = List.of("consumer", "jit", "gc", "other", "jit_c2");
 
     private static String threadGroup(String comm) {
         if (comm.startsWith("pin-archiver")) {
@@ -166,7 +166,11 @@ public final class ArchiveBench {
                     String stat = Files.readString(task.resolve("stat"));
                     String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    cpu.merge(threadGroup(comm), (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L, Long::sum);
+                    long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+                    cpu.merge(threadGroup(comm), nanos, Long::sum);
+                    if (comm.startsWith("C2 CompilerThre")) {
+                        cpu.merge("jit_c2", nanos, Long::sum); // the part of "jit" that is C2
+                    }
                 } catch (Exception e) {
                     // the thread ended meanwhile
                 }
@@ -196,7 +200,10 @@ public final class ArchiveBench {
         }
     }
 
-    /** Pre-fills the topic as the ingest API would: key unique_id, value the pin's bytes, lz4, acks=all. */
+    /**
+     * Pre-fills the topic as the ingest API's producer writes it (ingest-api's application.yml): key unique_id,
+     * value the pin's bytes, lz4, acks=all, batches of at most 64 KiB, linger 2 ms.
+     */
     private void fill(String topic, int pins, Path input) throws Exception {
         List<String> lines = input == null ? List.of() : Files.readAllLines(input);
         ObjectMapper json = new ObjectMapper();
@@ -204,9 +211,9 @@ public final class ArchiveBench {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 262144,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 134217728L), new StringSerializer(), new ByteArraySerializer())) {
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.BATCH_SIZE_CONFIG, 65536,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 67108864L), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < pins; i++) {
                 String id;
                 String pin;
@@ -293,6 +300,10 @@ public final class ArchiveBench {
                 THREAD_GROUPS.forEach(group -> threadCpu.put(group, (to.getValue().get(group) - from.getValue().get(group)) / 1e3 / pinsBetween));
             }
             long objects = (long) metrics.counter("pinpipe.archive.objects").count();
+            // the span on the JVM's clock, to line it up with -Xlog / LogCompilation stamps (seconds since JVM start)
+            double uptimeNow = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+            long nanosNow = System.nanoTime();
+            log("measured span: JVM uptime %.2f s to %.2f s", uptimeNow - (nanosNow - first[0]) / 1e9, uptimeNow - (nanosNow - lastMove[0]) / 1e9);
             checkCommitted(admin, topic, "pin-archiver." + run);
             return new Result(rate, objects, endToEnd, cpuMicrosPerPin, warmCpuMicrosPerPin, stackCpuMicrosPerPin, threadCpu);
         }
