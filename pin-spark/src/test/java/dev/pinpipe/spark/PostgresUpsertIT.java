@@ -2,6 +2,7 @@ package dev.pinpipe.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.pinpipe.core.db.PinTable;
 import dev.pinpipe.localstack.LocalStack;
@@ -11,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +21,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataType;
@@ -142,6 +148,29 @@ class PostgresUpsertIT {
     }
 
     @Test
+    void aPinInsertedByAConcurrentTransactionIsUpdatedNotDoubled() throws Exception {
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try (Connection first = settings.connect(); Connection other = settings.connect()) {
+            first.setAutoCommit(false);
+            PostgresUpsert.upsert(first, PinTable.PINS_BATCH, List.of(pin(A, 1, "first")).iterator());
+            int otherPid = backendPid(other);
+            // the second writer's plain insert of A waits for the first transaction, then meets its row
+            Future<Integer> upsert = second.submit(() -> {
+                other.setAutoCommit(false);
+                int n = PostgresUpsert.upsert(other, PinTable.PINS_BATCH, List.of(pin(A, 2, "second"), pin(B, 2, "b")).iterator());
+                other.commit();
+                return n;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitsForALock(otherPid));
+            first.commit();
+            assertThat(upsert.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        } finally {
+            second.shutdownNow();
+        }
+        assertThat(titles(PinTable.PINS_BATCH)).containsOnly(Map.entry(A, "second"), Map.entry(B, "b"));
+    }
+
+    @Test
     void runsInsideTheCallersTransaction() throws SQLException {
         try (Connection c = settings.connect()) {
             c.setAutoCommit(false);
@@ -166,6 +195,20 @@ class PostgresUpsertIT {
         var dataset = TestSpark.session().createDataFrame(rows, CLEAN).repartition(3);
         assertThat(PostgresUpsert.write(dataset, PinTable.PINS_STREAM, settings)).isEqualTo(100);
         assertThat(titles(PinTable.PINS_STREAM)).hasSize(100).containsEntry("00000000-0000-4000-8000-000000000042", "pin 42");
+    }
+
+    private static int backendPid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    private boolean waitsForALock(int pid) throws SQLException {
+        try (Connection c = settings.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT wait_event_type FROM pg_stat_activity WHERE pid = " + pid)) {
+            return rs.next() && "Lock".equals(rs.getString(1));
+        }
     }
 
     private int upsert(PinTable table, List<Row> rows) throws SQLException {

@@ -33,6 +33,22 @@ public enum PinTable {
     }
 
     /**
+     * The cheap first step of moving a staging table into this table: inserts one row per
+     * {@code unique_id} (the highest Kafka offset of the batch) for the pins this table does not hold
+     * yet, with a plain {@code INSERT} (no {@code ON CONFLICT}, whose speculative insertion costs
+     * PostgreSQL about as much again per row). Pins the table holds already are left to
+     * {@link #upsertFromStagingSql}. A pin inserted by a concurrent transaction in the meantime makes
+     * this statement fail with a unique violation (SQLSTATE 23505), never write a second row.
+     */
+    public String insertNewFromStagingSql(String staging) {
+        String cols = COLUMNS.stream().map(PinTable::quote).collect(Collectors.joining(", "));
+        return "INSERT INTO " + tableName + " (" + cols + ")"
+                + " SELECT DISTINCT ON (unique_id) " + cols + " FROM " + staging + " AS batch"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + tableName + " AS target WHERE target.unique_id = batch.unique_id)"
+                + " ORDER BY unique_id, kafka_offset DESC NULLS LAST";
+    }
+
+    /**
      * Moves a staging table into this table: one row per {@code unique_id} (the highest Kafka
      * offset of the batch), and on conflict the newer-or-equal offset wins, so replaying a batch
      * or re-running a day rewrites rows instead of adding them, and an older copy never overwrites

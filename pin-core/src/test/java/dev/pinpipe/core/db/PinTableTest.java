@@ -19,6 +19,16 @@ class PinTableTest {
     }
 
     @Test
+    void insertOfNewPinsIsPlainAndDedupesTheBatch() {
+        String sql = PinTable.PINS_BATCH.insertNewFromStagingSql("staging");
+        assertThat(sql)
+                .startsWith("INSERT INTO pins_batch (")
+                .contains("SELECT DISTINCT ON (unique_id)", "ORDER BY unique_id, kafka_offset DESC",
+                        "WHERE NOT EXISTS (SELECT 1 FROM pins_batch AS target WHERE target.unique_id = batch.unique_id)")
+                .doesNotContain("ON CONFLICT");
+    }
+
+    @Test
     void everyColumnIsInTheMigration() throws Exception {
         String ddl = new String(getClass().getClassLoader().getResourceAsStream("db/migration/V1__pins.sql").readAllBytes());
         for (String column : PinTable.COLUMNS) {
