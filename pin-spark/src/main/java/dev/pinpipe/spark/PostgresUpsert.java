@@ -27,9 +27,8 @@ import scala.Option;
 
 /**
  * The one place that knows how clean pins reach PostgreSQL: COPY into a temporary staging table, then
- * a plain insert of the pins the table does not hold yet ({@link PinTable#insertNewFromStagingSql}) and,
- * only when some were held already, pin-core's {@code INSERT … SELECT … ON CONFLICT} upsert
- * ({@link PinTable#upsertFromStagingSql}).
+ * a plain insert ({@link PinTable#insertFromStagingSql}) and, only when some pin was in the table
+ * already, pin-core's {@code INSERT … SELECT … ON CONFLICT} upsert ({@link PinTable#upsertFromStagingSql}).
  * Spark's JDBC writer cannot upsert, and COPY is the fastest way in (limits.md: ~1.7× batched inserts).
  *
  * <p>Rows are those of {@link PinColumns#clean}: the columns of {@link PinColumns#CLEAN_COLUMNS}, by
@@ -156,30 +155,30 @@ public final class PostgresUpsert {
             st.execute(table.createStagingSql(staging));
         }
         long copied = copy(connection, staging, rows);
-        if (insertedAllAsNew(connection, table, staging, copied)) {
-            return Math.toIntExact(copied);
-        }
-        try (Statement st = connection.createStatement()) {
-            st.executeUpdate(table.upsertFromStagingSql(staging));
+        if (!insertedAsNew(connection, table, staging)) {
+            try (Statement st = connection.createStatement()) {
+                st.executeUpdate(table.upsertFromStagingSql(staging));
+            }
         }
         return Math.toIntExact(copied);
     }
 
     /**
-     * The common case first: every copied pin is new to the table (a day's first run, a stream's
-     * fresh micro-batch), so one plain {@code INSERT} moves them all ({@link PinTable#insertNewFromStagingSql}),
-     * at about half of PostgreSQL's CPU for the {@code ON CONFLICT} upsert. True when it inserted
-     * every copied row. Otherwise (a pin the table holds, or a pin twice in the batch) the upsert
-     * runs after it and settles the rest; it rewrites the rows just inserted with the same values.
-     * When a concurrent transaction inserted one of the pins meanwhile, the plain insert fails with
-     * a unique violation: it is rolled back to a savepoint and the upsert alone does the work.
+     * The common case first: no copied pin is in the table yet (a day's first run, a stream's fresh
+     * micro-batch), so one plain {@code INSERT} moves them all ({@link PinTable#insertFromStagingSql})
+     * at about half of PostgreSQL's CPU for the {@code ON CONFLICT} upsert. When a pin is there
+     * already, or a concurrent transaction inserted one meanwhile, the insert fails with a unique
+     * violation: it is rolled back to a savepoint and false returned, for the upsert to do the work.
+     * The wasted part is the insert up to its first known pin: nothing on a re-run, whose first pin
+     * is known (rows are inserted in {@code unique_id} order, which is also why two writers cannot
+     * deadlock).
      */
-    private static boolean insertedAllAsNew(Connection connection, PinTable table, String staging, long copied) throws SQLException {
+    private static boolean insertedAsNew(Connection connection, PinTable table, String staging) throws SQLException {
         Savepoint beforeInsert = connection.setSavepoint();
         try (Statement st = connection.createStatement()) {
-            long inserted = st.executeUpdate(table.insertNewFromStagingSql(staging));
+            st.executeUpdate(table.insertFromStagingSql(staging));
             connection.releaseSavepoint(beforeInsert);
-            return inserted == copied;
+            return true;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;

@@ -33,18 +33,19 @@ public enum PinTable {
     }
 
     /**
-     * The cheap first step of moving a staging table into this table: inserts one row per
-     * {@code unique_id} (the highest Kafka offset of the batch) for the pins this table does not hold
-     * yet, with a plain {@code INSERT} (no {@code ON CONFLICT}, whose speculative insertion costs
-     * PostgreSQL about as much again per row). Pins the table holds already are left to
-     * {@link #upsertFromStagingSql}. A pin inserted by a concurrent transaction in the meantime makes
-     * this statement fail with a unique violation (SQLSTATE 23505), never write a second row.
+     * The cheap way to move a staging table into this table when none of its pins is there yet: one
+     * row per {@code unique_id} (the highest Kafka offset of the batch) with a plain {@code INSERT},
+     * no {@code ON CONFLICT} (whose speculative insertion costs PostgreSQL about as much again per
+     * row). A pin the table holds already, or one a concurrent transaction inserts meanwhile, makes
+     * the whole statement fail with a unique violation (SQLSTATE 23505); the caller then rolls it
+     * back and moves the batch with {@link #upsertFromStagingSql}. No existence test in the
+     * statement: the primary key's own check on insertion is that test, at no extra cost (a
+     * {@code NOT EXISTS} was planned as a sequential scan per row right after a {@code TRUNCATE}).
      */
-    public String insertNewFromStagingSql(String staging) {
+    public String insertFromStagingSql(String staging) {
         String cols = COLUMNS.stream().map(PinTable::quote).collect(Collectors.joining(", "));
         return "INSERT INTO " + tableName + " (" + cols + ")"
-                + " SELECT DISTINCT ON (unique_id) " + cols + " FROM " + staging + " AS batch"
-                + " WHERE NOT EXISTS (SELECT 1 FROM " + tableName + " AS target WHERE target.unique_id = batch.unique_id)"
+                + " SELECT DISTINCT ON (unique_id) " + cols + " FROM " + staging
                 + " ORDER BY unique_id, kafka_offset DESC NULLS LAST";
     }
 
