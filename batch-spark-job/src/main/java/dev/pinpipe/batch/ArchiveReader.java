@@ -1,6 +1,8 @@
 package dev.pinpipe.batch;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.timestamp_millis;
 
 import dev.pinpipe.core.PinFields;
@@ -58,6 +60,16 @@ public final class ArchiveReader {
             throw new UncheckedIOException("cannot list the archive in s3a://" + bucket + "/" + prefix, e);
         }
         return folders;
+    }
+
+    /**
+     * The lines of {@code folders} that are not JSON. Spark refuses a query on raw JSON files that
+     * needs no column but {@code _corrupt_record}, so the same pass also takes the (unused) largest
+     * {@code index}.
+     */
+    public long countCorrupt(List<String> folders) {
+        Row counted = read(folders).agg(count(col(PinSchema.CORRUPT_RECORD)), max(col(PinFields.INDEX))).first();
+        return counted.getLong(0);
     }
 
     /** The raw pins of {@code folders} (non-empty), never with an inferred schema. */

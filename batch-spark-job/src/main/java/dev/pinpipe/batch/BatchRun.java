@@ -1,37 +1,31 @@
 package dev.pinpipe.batch;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
-
 import dev.pinpipe.core.db.PinTable;
 import dev.pinpipe.spark.PinColumns;
-import dev.pinpipe.spark.PinSchema;
 import dev.pinpipe.spark.PostgresUpsert;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.Await;
-import scala.concurrent.duration.Duration;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.metric.SQLMetric;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * One run of the batch job in a given Spark session: archive days → {@link PinColumns#clean} →
  * {@link PostgresUpsert#write} into {@code pins_batch}, recorded in {@code pipeline_runs}. The archive is
- * read once: the counts of lines read, unusable and corrupt are observed on the way to the write.
+ * read once for the write; the lines read are its scan's count, and only when some were rejected is
+ * the archive read again to tell how many of them were not JSON.
  */
 final class BatchRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
-    private static final long OBSERVATION_TIMEOUT_SECONDS = 60;
 
     private final SparkSession spark;
     private final BatchArgs args;
@@ -80,18 +74,12 @@ final class BatchRun {
         }
         LOG.info("reading {} archive folder(s): {}", folders.size(), folders);
 
-        Observation counts = new Observation("archive");
-        Dataset<Row> raw = archive.read(folders).observe(counts,
-                count(lit(1)).as("read"),
-                count(when(col(PinSchema.CORRUPT_RECORD).isNotNull(), lit(1))).as("corrupt"));
-        long written = PostgresUpsert.write(PinColumns.clean(raw), PinTable.PINS_BATCH, args.postgres());
-
-        Row observed = observed(counts);
-        long read = observed.getAs("read");
-        // every usable line is written (clean keeps exactly those), so the rest were rejected; counting
-        // them in the observation as well would evaluate the usable() test a second time per line
+        Dataset<Row> clean = PinColumns.clean(archive.read(folders));
+        long written = PostgresUpsert.write(clean, PinTable.PINS_BATCH, args.postgres());
+        long read = linesRead(clean);
+        // every usable line is written (clean keeps exactly those), so the rest were rejected
         long rejected = read - written;
-        long corrupt = observed.getAs("corrupt");
+        long corrupt = rejected == 0 ? 0 : archive.countCorrupt(folders);
         if (rejected > 0) {
             LOG.warn("{} of {} archived line(s) rejected: {} not JSON, {} with an unusable index, unique_id or category",
                     rejected, read, corrupt, rejected - corrupt);
@@ -99,15 +87,25 @@ final class BatchRun {
         return run.counted(read, rejected, corrupt, folders.size()).written(written);
     }
 
-    /** The observed counts; Spark hands them over when the write's query completes, so a short bound suffices. */
-    private static Row observed(Observation counts) {
-        try {
-            return Await.result(counts.future(), Duration.create(OBSERVATION_TIMEOUT_SECONDS, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the archive counts", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("the archive counts did not arrive within " + OBSERVATION_TIMEOUT_SECONDS + " s", e);
+    /**
+     * The archive lines the write's query read: its scan's own row count ({@code numOutputRows}, one
+     * row per line, corrupt ones included). Taken from the executed plan rather than with
+     * {@code observe}: an observation adds a node that splits the query's generated code, and that
+     * cost a job's first run in a JVM ~20 s of JIT compilation on 1 M pins (bench/batch/README.md).
+     */
+    private static long linesRead(Dataset<Row> written) {
+        long lines = 0;
+        boolean counted = false;
+        for (SparkPlan leaf : CollectionConverters.asJava(written.queryExecution().executedPlan().collectLeaves())) {
+            Option<SQLMetric> rows = leaf.metrics().get("numOutputRows");
+            if (rows.isDefined()) {
+                lines += rows.get().value();
+                counted = true;
+            }
         }
+        if (!counted) {
+            throw new IllegalStateException("the archive scan reported no row count: " + written.queryExecution().executedPlan());
+        }
+        return lines;
     }
 }
