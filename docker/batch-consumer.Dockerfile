@@ -20,6 +20,8 @@ COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 COPY --chmod=755 docker/http-health.sh /usr/local/bin/http-health
+# the archiver's JVM options (GC, JIT thresholds), the same file ./pinpipe and bench/archive/run use
+COPY batch-consumer/jvm.options ./
 USER 10001:10001
 ENV PINPIPE_ARCHIVER_PORT=8001
 EXPOSE 8001
@@ -27,4 +29,4 @@ EXPOSE 8001
 # hadolint ignore=DL3025
 HEALTHCHECK --interval=10s --timeout=8s --start-period=120s --retries=6 \
   CMD http-health "${PINPIPE_ARCHIVER_PORT}" /actuator/health
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "@/app/jvm.options", "org.springframework.boot.loader.launch.JarLauncher"]
