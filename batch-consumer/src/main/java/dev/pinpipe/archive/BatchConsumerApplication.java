@@ -1,5 +1,7 @@
 package dev.pinpipe.archive;
 
+import dev.pinpipe.core.kafka.Lz4Native;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,7 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class BatchConsumerApplication {
 
     public static void main(String[] args) {
-        Lz4Native.preload();
+        LoggerFactory.getLogger(BatchConsumerApplication.class).info("lz4 decompression: {}", Lz4Native.preload());
         SpringApplication.run(BatchConsumerApplication.class, args);
     }
 }

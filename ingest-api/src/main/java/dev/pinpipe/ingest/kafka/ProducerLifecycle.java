@@ -1,5 +1,7 @@
 package dev.pinpipe.ingest.kafka;
 
+import dev.pinpipe.core.kafka.Lz4Native;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -21,7 +23,7 @@ class ProducerLifecycle implements SmartLifecycle {
 
     @Override
     public void start() {
-        Lz4Native.preload();
+        LoggerFactory.getLogger(ProducerLifecycle.class).info("lz4 compression: {}", Lz4Native.preload());
         // the factory caches this one thread-safe producer; closing the handle would be a no-op
         kafka.getProducerFactory().createProducer();
         running = true;
