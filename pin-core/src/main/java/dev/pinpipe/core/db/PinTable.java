@@ -43,10 +43,7 @@ public enum PinTable {
      * {@code NOT EXISTS} was planned as a sequential scan per row right after a {@code TRUNCATE}).
      */
     public String insertFromStagingSql(String staging) {
-        String cols = COLUMNS.stream().map(PinTable::quote).collect(Collectors.joining(", "));
-        return "INSERT INTO " + tableName + " (" + cols + ")"
-                + " SELECT DISTINCT ON (unique_id) " + cols + " FROM " + staging
-                + " ORDER BY unique_id, kafka_offset DESC NULLS LAST";
+        return "INSERT INTO " + tableName + " (" + quotedColumns() + ") " + newestPerPinSql(staging);
     }
 
     /**
@@ -56,16 +53,23 @@ public enum PinTable {
      * a newer one. Equal offsets update, which refreshes {@code processed_at} on a re-run.
      */
     public String upsertFromStagingSql(String staging) {
-        String cols = COLUMNS.stream().map(PinTable::quote).collect(Collectors.joining(", "));
         String updates = COLUMNS.stream()
                 .filter(c -> !c.equals("unique_id"))
                 .map(c -> quote(c) + " = EXCLUDED." + quote(c))
                 .collect(Collectors.joining(", "));
-        return "INSERT INTO " + tableName + " AS target (" + cols + ")"
-                + " SELECT DISTINCT ON (unique_id) " + cols + " FROM " + staging
-                + " ORDER BY unique_id, kafka_offset DESC NULLS LAST"
+        return "INSERT INTO " + tableName + " AS target (" + quotedColumns() + ") " + newestPerPinSql(staging)
                 + " ON CONFLICT (unique_id) DO UPDATE SET " + updates
                 + " WHERE target.kafka_offset IS NULL OR EXCLUDED.kafka_offset >= target.kafka_offset";
+    }
+
+    /** The staging table's rows, one per {@code unique_id}: the highest Kafka offset of the batch. */
+    private static String newestPerPinSql(String staging) {
+        return "SELECT DISTINCT ON (unique_id) " + quotedColumns() + " FROM " + staging
+                + " ORDER BY unique_id, kafka_offset DESC NULLS LAST";
+    }
+
+    private static String quotedColumns() {
+        return COLUMNS.stream().map(PinTable::quote).collect(Collectors.joining(", "));
     }
 
     /** {@code index} is a keyword in SQL, so every column is quoted alike. */
