@@ -25,7 +25,9 @@ start_stack() {
   local kafka s3 pg
   kafka="$(free_port)"; s3="$(free_port)"; pg="$(free_port)"
   log "starting the local stack (Kafka :$kafka, S3 :$s3, PostgreSQL :$pg)"
-  java -Xmx1g -cp "$cp" dev.pinpipe.localstack.LocalStackMain --data-dir "$work/stack-data" \
+  # the stack's own JVM options (local-stack/jvm.options), as ./pinpipe up starts it
+  # shellcheck disable=SC2046
+  java $(sed -e 's/#.*//' "$ROOT/local-stack/jvm.options" | xargs) -cp "$cp" dev.pinpipe.localstack.LocalStackMain --data-dir "$work/stack-data" \
     --kafka-port "$kafka" --s3-port "$s3" --pg-port "$pg" >"$work/stack.log" 2>&1 &
   STACK_PID=$!; STARTED_PIDS+=("$STACK_PID")
   local line=""
