@@ -53,6 +53,24 @@ class LauncherIT {
     }
 
     @Test
+    void downFreshDeletesTheDataAndTheStreamCheckpointTogether() throws Exception {
+        // a checkpoint kept past its topic made the next stream job skip the pins posted before its first batch
+        Path data = Files.createDirectories(home.resolve("data/kafka"));
+        Path offsets = Files.createDirectories(home.resolve("checkpoints/stream/offsets"));
+        Files.writeString(offsets.resolve("41"), "{\"PinterestTopic\":{\"0\":619222}}");
+        Path log = Files.createDirectories(home.resolve("logs")).resolve("stream-job.log");
+        Files.writeString(log, "kept");
+        int[] ports = FreePorts.pick(3);
+
+        Result down = pinpipe(env(ports[0], ports[1], ports[2]), "down", "--fresh");
+
+        assertThat(down.exit).as(down.output).isZero();
+        assertThat(data).doesNotExist();
+        assertThat(home.resolve("checkpoints")).doesNotExist();
+        assertThat(log).hasContent("kept");
+    }
+
+    @Test
     void busyPortIsOneLineNamingTheVariable() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int[] ports = FreePorts.pick(2);
