@@ -114,13 +114,15 @@ public final class ArchiveBench {
             for (int pass = 1; pass <= warmupPasses; pass++) {
                 Result warmup = pinArchiver(admin, topic, pins, "warmup" + pass);
                 log("warm-up pass %d: %,.0f pins/s, %.1f µs CPU per pin in this JVM, %s in the stack's", pass, warmup.pinsPerSecond, warmup.cpuMicrosPerPin,
-                        warmup.stackCpuMicrosPerPin < 0 ? "not measured" : "%.1f µs".formatted(warmup.stackCpuMicrosPerPin));
-                first = first == null ? warmup : first;
+                        warmup.stackCpu("not measured", " µs"));
+                if (pass == 1) {
+                    first = warmup;
+                }
             }
             Result pinpipe = pinArchiver(admin, topic, pins, "pinpipe");
             log("PinArchiver: %,d pins in %,d objects, %.0f pins/s, %.1f µs CPU per pin in this JVM (%.1f over the second half), %s in the stack's (%.1f s end to end incl. startup and the 10 s idle flush of the last objects)",
                     pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.warmCpuMicrosPerPin,
-                    pinpipe.stackCpuMicrosPerPin < 0 ? "not measured (set ARCHIVE_BENCH_STACK_PID)" : "%.1f µs".formatted(pinpipe.stackCpuMicrosPerPin),
+                    pinpipe.stackCpu("not measured (set ARCHIVE_BENCH_STACK_PID)", " µs"),
                     pinpipe.endToEndSeconds);
             String threadCpu = pinpipe.threadCpuMicrosPerPin.entrySet().stream()
                     .map(e -> "\"%s\":%.2f".formatted(e.getKey(), e.getValue())).collect(Collectors.joining(",", "{", "}"));
@@ -131,14 +133,13 @@ public final class ArchiveBench {
             deleteRunObjects(s3);
 
             double ratio = pinpipe.pinsPerSecond / perMessage.pinsPerSecond;
-            String stackCpu = pinpipe.stackCpuMicrosPerPin < 0 ? "–" : "%.1f".formatted(pinpipe.stackCpuMicrosPerPin);
             System.out.printf("%n| mode | pins | objects | pins/s | µs CPU/pin (archiver JVM) | µs CPU/pin (stack JVM) |%n|---|---:|---:|---:|---:|---:|%n");
             if (first != null) {
                 System.out.printf("| PinArchiver, first pass in a fresh JVM (warm-up, not the figure) | %,d | %,d | %,.0f | %.1f | %s |%n", pins, first.objects, first.pinsPerSecond,
-                        first.cpuMicrosPerPin, first.stackCpuMicrosPerPin < 0 ? "–" : "%.1f".formatted(first.stackCpuMicrosPerPin));
+                        first.cpuMicrosPerPin, first.stackCpu("–", ""));
             }
             System.out.printf("| PinArchiver (flush-size 1000, rotate 10 s)%s | %,d | %,d | %,.0f | %.1f | %s |%n", first == null ? "" : ", after %d warm-up pass(es)".formatted(warmupPasses),
-                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, stackCpu);
+                    pins, pinpipe.objects, pinpipe.pinsPerSecond, pinpipe.cpuMicrosPerPin, pinpipe.stackCpu("–", ""));
             System.out.printf("| one object per message (the seed's way) | %,d | %,d | %,.0f | %.1f | – |%n", perMessagePins, perMessagePins, perMessage.pinsPerSecond, perMessage.cpuMicrosPerPin);
             System.out.printf("| ratio | | | %.0f× | | |%n%n", ratio);
             System.out.printf("{\"pins\":%d,\"pins_per_s\":%.0f,\"objects\":%d,\"end_to_end_s\":%.2f,\"cpu_us_per_pin\":%.2f,\"warm_cpu_us_per_pin\":%.2f,\"per_message_pins\":%d,"
@@ -156,6 +157,11 @@ public final class ArchiveBench {
      */
     private record Result(double pinsPerSecond, long objects, double endToEndSeconds, double cpuMicrosPerPin, double warmCpuMicrosPerPin,
             double stackCpuMicrosPerPin, Map<String, Double> threadCpuMicrosPerPin) {
+
+        /** The stack's µs per pin for a table or log line, or {@code unmeasured} when no stack pid was given. */
+        String stackCpu(String unmeasured, String unit) {
+            return stackCpuMicrosPerPin < 0 ? unmeasured : "%.1f%s".formatted(stackCpuMicrosPerPin, unit);
+        }
     }
 
     /** The groups this JVM's CPU is split into: the archiver's consumer threads, the JIT, the GC, everything else (and jit_c2, the C2 part of jit). */
