@@ -8,4 +8,5 @@ CREATE TABLE IF NOT EXISTS pinpipe_schema_version (
     applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 INSERT INTO pinpipe_schema_version (version, script) VALUES
-    (1, 'V1__pins.sql');
+    (1, 'V1__pins.sql'),
+    (2, 'V2__pins_rejected.sql');

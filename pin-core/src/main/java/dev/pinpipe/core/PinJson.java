@@ -1,7 +1,9 @@
 package dev.pinpipe.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,16 @@ import java.io.UncheckedIOException;
 /** The one JSON mapper of the pin contract (Jackson 2), configured strictly: duplicate keys and trailing tokens are errors. */
 public final class PinJson {
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * How deep a pin may nest (unknown fields may hold objects and arrays; the contract fields are
+     * flat). Well below the JSON parsers' own defaults, Spark's included, so whatever passes here
+     * every stage can parse.
+     */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)

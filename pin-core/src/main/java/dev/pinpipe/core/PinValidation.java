@@ -2,8 +2,13 @@ package dev.pinpipe.core;
 
 import java.util.List;
 
-/** The outcome of validating one posted pin: the pin, or every problem found (never just the first). */
-public record PinValidation(Pin pin, List<FieldError> errors) {
+/**
+ * The outcome of validating one posted pin: the pin and its canonical JSON, or every problem found
+ * (never just the first).
+ *
+ * @param canonical the pin's canonical form (UTF-8 JSON, see {@link PinValidator}); null when invalid
+ */
+public record PinValidation(Pin pin, byte[] canonical, List<FieldError> errors) {
 
     public PinValidation {
         errors = List.copyOf(errors);
@@ -13,11 +18,16 @@ public record PinValidation(Pin pin, List<FieldError> errors) {
         return errors.isEmpty();
     }
 
-    static PinValidation valid(Pin pin) {
-        return new PinValidation(pin, List.of());
+    /** The Kafka key of a valid pin: its {@code unique_id} as the lowercase 36-char UUID. */
+    public String key() {
+        return pin.uniqueId().toString();
+    }
+
+    static PinValidation valid(Pin pin, byte[] canonical) {
+        return new PinValidation(pin, canonical, List.of());
     }
 
     static PinValidation invalid(List<FieldError> errors) {
-        return new PinValidation(null, errors);
+        return new PinValidation(null, null, errors);
     }
 }

@@ -3,7 +3,6 @@ package dev.pinpipe.spark;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.rpad;
 import static org.apache.spark.sql.functions.split_part;
 import static org.apache.spark.sql.functions.substring;
@@ -21,7 +20,6 @@ import dev.pinpipe.core.rules.TextRule;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -63,44 +61,34 @@ public final class PinColumns {
     private static final String INDEX_REGEX = "^[0-9]+$";
 
     /**
-     * The smallest string that sorts after every value starting with a {@link #WHITESPACE} char (all
+     * The smallest string that sorts after every value starting with a {@link Text#WHITESPACE} char (all
      * are at most {@code ' '}) and after "": {@code value < "!"} tests the first byte without copying.
      */
     private static final String AFTER_WHITESPACE = "!";
-    /** Every char that pin-core's edge-whitespace regex removes on its own (its {@code \\s}: six ASCII chars). */
-    private static final String WHITESPACE = whitespace();
-    /**
-     * Java line terminators that are not {@code \\s}: the regex's {@code $} also matches before one of
-     * them at the very end, so whitespace in front of a final one is removed too.
-     */
-    private static final List<String> EXOTIC_LINE_ENDS = List.of("\u0085", "\u2028", "\u2029");
 
     private PinColumns() {
     }
 
     /**
-     * Leading and trailing whitespace removed, as pin-core's {@link Text#trim} does; null stays null.
-     * Most values have no edge whitespace, and for them this is a handful of byte comparisons that
-     * return the value itself: the first byte against {@code "!"} and the last chars with
-     * {@code endsWith}. Only a value that may change takes the exact path ({@link #edgeTrim}).
+     * Leading and trailing whitespace removed, as pin-core's {@link Text#trim} does (its six ASCII chars,
+     * nothing else); null stays null. Most values have no edge whitespace, and for them this is a
+     * handful of byte comparisons that return the value itself: the first byte against {@code "!"} and
+     * the last char with {@code endsWith}. Only a value that may change takes Spark's trim.
      */
     public static Column trim(Column raw) {
-        // on a never-null stand-in, so the generated code of the ten tests has no null branches (it
+        // on a never-null stand-in, so the generated code of the tests has no null branches (it
         // stays small: whole-stage code generation needs every method under HotSpot's 8000 bytes)
         Column text = coalesce(raw, lit(""));
         Column mayChange = text.lt(lit(AFTER_WHITESPACE));
-        for (char c : WHITESPACE.toCharArray()) {
+        for (char c : Text.WHITESPACE.toCharArray()) {
             mayChange = mayChange.or(text.endsWith(String.valueOf(c)));
-        }
-        for (String end : EXOTIC_LINE_ENDS) {
-            mayChange = mayChange.or(text.endsWith(end));
         }
         return when(mayChange, edgeTrim(raw)).otherwise(raw);
     }
 
-    /** The exact trim: pin-core's regex itself, for the few values that have edge whitespace. */
+    /** The exact trim: Spark's trim of pin-core's whitespace set, for the few values that have edge whitespace. */
     private static Column edgeTrim(Column raw) {
-        return regexp_replace(raw, lit(Text.EDGE_WHITESPACE_REGEX), lit(""));
+        return functions.trim(raw, Text.WHITESPACE);
     }
 
     /** Rule 1: {@code follower_count} → BIGINT (digits, or a number with a k/K/M/B suffix rounded half-up). */
@@ -248,11 +236,8 @@ public final class PinColumns {
     private static Column stripped(Column text, String prefix) {
         Column rest = substring(text, prefix.length() + 1, Integer.MAX_VALUE);
         Column mayChange = text.equalTo(lit(prefix));
-        for (char c : WHITESPACE.toCharArray()) {
+        for (char c : Text.WHITESPACE.toCharArray()) {
             mayChange = mayChange.or(text.startsWith(prefix + c));
-        }
-        for (String end : EXOTIC_LINE_ENDS) {
-            mayChange = mayChange.or(text.endsWith(end));
         }
         Column trimmedRest = edgeTrim(rest);
         return when(mayChange, when(trimmedRest.notEqual(lit("")), trimmedRest)).otherwise(rest);
@@ -261,19 +246,5 @@ public final class PinColumns {
     /** The trimmed {@code index} as an int, or null when it is not plain digits fitting an int. */
     private static Column indexOfTrimmed(Column text) {
         return when(startsWithDigit(text).and(isDigits(text, DataTypes.IntegerType, INDEX_REGEX)), text.try_cast(DataTypes.IntegerType));
-    }
-
-    private static String whitespace() {
-        Pattern edge = Pattern.compile(Text.EDGE_WHITESPACE_REGEX);
-        StringBuilder chars = new StringBuilder();
-        for (char c = 0; c < Character.MAX_VALUE; c++) {
-            if (edge.matcher(String.valueOf(c)).matches()) {
-                if (c >= AFTER_WHITESPACE.charAt(0)) { // trim's first-byte test relies on it
-                    throw new IllegalStateException("edge whitespace U+" + Integer.toHexString(c) + " sorts after " + AFTER_WHITESPACE);
-                }
-                chars.append(c);
-            }
-        }
-        return chars.toString();
     }
 }

@@ -19,7 +19,7 @@ import java.util.List;
 public final class SchemaMigrator {
 
     /** Every migration, oldest first. Append, never edit an applied one. */
-    public static final List<String> MIGRATIONS = List.of("V1__pins.sql");
+    public static final List<String> MIGRATIONS = List.of("V1__pins.sql", "V2__pins_rejected.sql");
 
     private static final long LOCK_KEY = 0x70696e70697065L; // "pinpipe"
 
