@@ -6,7 +6,7 @@ CREATE TABLE pins_rejected (
     source          TEXT NOT NULL,         -- kafka:<topic>/<partition>/<offset>, or s3a://<bucket>/<key>#<position>
     kafka_partition INTEGER,               -- lineage, when known
     kafka_offset    BIGINT,
-    raw_value       BYTEA NOT NULL,        -- the record's first bytes (at most RejectedPins.MAX_RAW_BYTES)
+    raw_value       BYTEA,                 -- the record's first bytes (at most RejectedPins.MAX_RAW_BYTES); null for a null Kafka value
     raw_length      INTEGER NOT NULL,      -- the record's whole length in bytes
     reason          TEXT NOT NULL,         -- why it is not a row: names the field or the problem
     run_id          TEXT NOT NULL,         -- the pipeline_runs row that quarantined it (its job, run_id, batch_id)

@@ -13,7 +13,7 @@ public final class RejectedPins {
 
     /**
      * Parameters in order: job, source, kafka_partition (nullable int), kafka_offset (nullable bigint),
-     * raw_value (bytea, at most {@link #MAX_RAW_BYTES}), raw_length, reason, run_id, batch_id. The newest
+     * raw_value (bytea, at most {@link #MAX_RAW_BYTES}; null for a null Kafka value), raw_length, reason, run_id, batch_id. The newest
      * run to see a record owns its row.
      */
     public static final String UPSERT_SQL = "INSERT INTO " + TABLE
