@@ -39,6 +39,15 @@ public record SentPins(Set<String> acked, Set<String> rejected, Set<String> inDo
         return new SentPins(acked, rejected, inDoubt);
     }
 
+    /** These pins and more that were acknowledged (e.g. by a client other than the emulator). */
+    public SentPins plusAcked(Set<String> more) {
+        Set<String> all = new HashSet<>(acked);
+        all.addAll(more);
+        Set<String> doubt = new HashSet<>(inDoubt);
+        doubt.removeAll(all);
+        return new SentPins(all, rejected, doubt);
+    }
+
     /** Every id that may legitimately appear downstream. */
     public Set<String> sent() {
         Set<String> all = new HashSet<>(acked);

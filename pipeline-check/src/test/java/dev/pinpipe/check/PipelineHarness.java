@@ -71,14 +71,49 @@ final class PipelineHarness {
         return launcher.home().resolve(name + ".ids");
     }
 
-    /** Records that are not pins, straight onto the topic (the API would never publish them). */
-    static void producePoison(PipelineEnv env, List<String> values) {
+    /**
+     * Records that are not pins, as a producer other than the API could write them: a UTF-16 pin, bytes
+     * that are not UTF-8, a unique_id followed by U+2028, U+0000 in a title, a 20-digit index, not
+     * JSON, an array, a pin without unique_id, and a null value.
+     */
+    static List<byte[]> hostileRecords() {
+        String pin = "{\"index\":1,\"unique_id\":\"c5521660-f3a3-4571-b476-189975a3adb3\",\"category\":\"art\"}";
+        List<byte[]> records = new java.util.ArrayList<>();
+        records.add(pin.getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+        records.add(new byte[] {'{', '"', 'i', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'});
+        records.add(pin.replace("adb3\"", "adb3\u2028\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        records.add(pin.replace("}", ",\"title\":\"a\\u0000b\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        records.add(pin.replace("\"index\":1", "\"index\":12345678901234567890").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        records.add("not json".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        records.add("[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        records.add("{\"index\": 1, \"category\": \"art\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        records.add(null);
+        return records;
+    }
+
+    /** The reasons in {@code pins_rejected} of one job. */
+    static List<String> quarantined(PipelineEnv env, String job) throws SQLException {
+        List<String> reasons = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword());
+                PreparedStatement ps = c.prepareStatement("SELECT reason FROM pins_rejected WHERE job = ?")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reasons.add(rs.getString(1));
+                }
+            }
+        }
+        return reasons;
+    }
+
+    /** Records straight onto the topic (the API would never publish them); a null element is a null value. */
+    static void producePoison(PipelineEnv env, List<byte[]> values) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrap());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (String value : values) {
-                producer.send(new ProducerRecord<>(PipelineEnv.TOPIC, null, value.getBytes()));
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(PipelineEnv.TOPIC, null, value));
             }
             producer.flush();
         }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
  * API, archiver, stream job), pins posted by the emulator through both API forms, the batch job run by
  * {@code ./pinpipe batch}. Then the archive, {@code pins_stream} and {@code pins_batch} must each hold
  * every acknowledged pin exactly once, and the shared sample must be cleaned exactly as expected.
+ * Hostile input runs first: records that are not pins straight onto the topic (each must end in the
+ * DLT and in {@code pins_rejected}, never stop a stage) and generated hostile requests to the API (no
+ * 5xx; what it acknowledges must land like any pin), then ordinary pins must land within 10 s.
  */
 class WholePipelineIT {
 
@@ -28,9 +31,21 @@ class WholePipelineIT {
 
             // poison first: the stream's census is taken once every acknowledged pin is in pins_stream, and only
             // records produced before the last pin are sure to be in a micro-batch by then (its rejected count)
-            List<String> poison = List.of("not json", "{\"index\": 1, \"category\": \"art\"}",
-                    "{\"index\": \"seven\", \"unique_id\": \"c5521660-f3a3-4571-b476-189975a3adb3\", \"category\": 5}");
+            List<byte[]> poison = PipelineHarness.hostileRecords();
             PipelineHarness.producePoison(env, poison);
+            // then generated hostile requests to the API: never a 5xx, and what it acknowledges flows like any pin
+            HostileTraffic hostile = HostileTraffic.post(env.apiUrl(), 400, 19);
+            System.out.println(hostile.line());
+            assertThat(hostile.serverErrors).as("5xx answers").isEmpty();
+            assertThat(hostile.acked).as("some hostile pins are valid").isNotEmpty();
+            // ordinary pins after the hostility land at once
+            launcher.require(minutes(3), "emulate", "--count", "100", "--concurrency", "4", "--seed", "6",
+                    "--ids-out", PipelineHarness.ids(launcher, "after-hostile").toString());
+            SentPins afterHostile = SentPins.read(PipelineHarness.ids(launcher, "after-hostile"));
+            assertThat(afterHostile.acked()).hasSize(100);
+            double landed = Drain.table(env, "pins_stream", "stream", afterHostile.acked(), minutes(2)).seconds();
+            System.out.printf("ordinary pins posted after the hostile ones were all in pins_stream %.1f s later%n", landed);
+            assertThat(landed).as("seconds until the ordinary pins were in pins_stream").isLessThan(10.0);
             launcher.require(minutes(3), "emulate", "--from", PipelineHarness.SAMPLE.toString(),
                     "--ids-out", PipelineHarness.ids(launcher, "sample").toString());
             launcher.require(minutes(5), "emulate", "--count", "2000", "--batch-size", "250", "--concurrency", "4",
@@ -38,11 +53,12 @@ class WholePipelineIT {
             launcher.require(minutes(5), "emulate", "--count", "1000", "--concurrency", "8", "--seed", "8",
                     "--ids-out", PipelineHarness.ids(launcher, "single").toString());
 
-            SentPins sent = SentPins.read(PipelineHarness.ids(launcher, "sample"), PipelineHarness.ids(launcher, "batched"),
-                    PipelineHarness.ids(launcher, "single"));
-            assertThat(sent.rejected()).isEmpty();
-            assertThat(sent.inDoubt()).isEmpty();
-            assertThat(sent.acked()).hasSize(SamplePins.rawLines().size() + 3000);
+            SentPins emulated = SentPins.read(PipelineHarness.ids(launcher, "sample"), PipelineHarness.ids(launcher, "batched"),
+                    PipelineHarness.ids(launcher, "single"), PipelineHarness.ids(launcher, "after-hostile"));
+            assertThat(emulated.rejected()).isEmpty();
+            assertThat(emulated.inDoubt()).isEmpty();
+            assertThat(emulated.acked()).hasSize(SamplePins.rawLines().size() + 3100);
+            SentPins sent = emulated.plusAcked(hostile.acked);
 
             ArchiveCensus archive = Drain.archive(env, sent.acked(), minutes(3)).census();
             TableCensus stream = Drain.table(env, "pins_stream", "stream", sent.acked(), minutes(3)).census();
@@ -83,6 +99,14 @@ class WholePipelineIT {
             assertThat(stream.runRowsRead()).isEqualTo(stream.runRowsWritten() + stream.runRowsRejected());
             assertThat(stream.runRowsWritten()).isEqualTo(sent.acked().size());
             assertThat(stream.runRowsRejected()).isEqualTo(poison.size());
+            // every record that is not a pin is quarantined once, with a reason; the archive held none
+            assertThat(PipelineHarness.quarantined(env, "stream")).hasSize(poison.size()).allSatisfy(reason -> assertThat(reason).isNotBlank());
+            assertThat(PipelineHarness.quarantined(env, "batch")).isEmpty();
+            assertThat(batch.runRowsRejected()).isZero();
+            // and no process stopped on the way
+            for (String service : SERVICES) {
+                assertThat(ProcessHandle.of(launcher.pid(service)).map(ProcessHandle::isAlive)).as("%s alive", service).contains(true);
+            }
         } finally {
             launcher.run(minutes(3), "down");
         }
