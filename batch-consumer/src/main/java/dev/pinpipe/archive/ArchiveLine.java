@@ -1,82 +1,150 @@
 package dev.pinpipe.archive;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.pinpipe.core.PinJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One archive line: the raw pin exactly as posted, its closing {@code }} replaced by
- * {@code ,"_kafka":{"partition":P,"offset":O,"timestamp":T}}} and a newline.
+ * One archive line: a pin's canonical JSON ({@code PinValidation.canonical()}), its closing {@code }}
+ * replaced by {@code ,"_kafka":{"partition":P,"offset":O,"timestamp":T}}} and a newline.
  *
- * <p>The only bytes ever changed are raw CR/LF between tokens (a pretty-printed body), which become
- * spaces so that each pin stays on one line; JSON strings cannot hold raw line breaks, so no value
- * changes.
+ * <p>The canonical form is compact and escapes every control character, so the line never holds a
+ * raw line break, and its bytes depend on the record alone (the object cuts stay replayable).
+ * {@code _kafka} is reserved for the lineage: a top-level {@code _kafka} the producer posted is
+ * dropped, otherwise the line would hold the key twice (not JSON to a strict reader, and a forged
+ * lineage to a lenient one).
  */
 final class ArchiveLine {
+
+    private static final String LINEAGE = "_kafka";
+    /** {@code "_kafka":} as it appears before a member's value in compact JSON. */
+    private static final byte[] LINEAGE_KEY = ascii("\"" + LINEAGE + "\":");
 
     private ArchiveLine() {
     }
 
     /**
-     * Appends the line of one validated pin (a JSON object) to {@code out}.
+     * The pin as its line will hold it: the canonical form, without a posted top-level {@code _kafka}.
      *
-     * @throws IllegalArgumentException when the value does not end with a JSON object's {@code }}
+     * @param canonicalPin a valid pin's canonical form ({@code PinValidation.canonical()})
+     * @throws IllegalArgumentException when it is not a compact JSON object
      */
-    static void append(BodyBuffer out, byte[] value, int partition, long offset, long timestamp) {
-        int end = value.length;
-        while (end > 0 && isJsonWhitespace(value[end - 1])) {
-            end--;
+    static byte[] pin(byte[] canonicalPin) {
+        byte[] pin = contains(canonicalPin, LINEAGE_KEY) ? withoutLineage(canonicalPin) : canonicalPin;
+        if (!isCompactObject(pin)) {
+            throw new IllegalArgumentException("not a canonical pin: expected a compact JSON object");
         }
-        if (end == 0 || value[end - 1] != '}') {
-            throw new IllegalArgumentException("not a JSON object: the value does not end with '}'");
+        return pin;
+    }
+
+    /**
+     * Appends the line of one pin to {@code out}: byte copies only, nothing here depends on content.
+     *
+     * @param pin what {@link #pin(byte[])} returned
+     */
+    static void append(BodyBuffer out, byte[] pin, int partition, long offset, long timestamp) {
+        if (!isCompactObject(pin)) {
+            throw new IllegalArgumentException("not a canonical pin: expected a compact JSON object");
         }
-        int closingBrace = end - 1;
-        int from = 0;
-        for (int i = 0; i < closingBrace; i++) {
-            if (value[i] == '\n' || value[i] == '\r') {
-                out.write(value, from, i - from);
-                out.write(' ');
-                from = i + 1;
-            }
+        int closingBrace = pin.length - 1;
+        out.ensureSpace(closingBrace + MAX_LINEAGE_BYTES);
+        out.write(pin, 0, closingBrace);
+        if (closingBrace > 1) {
+            out.write(',');
         }
-        out.write(value, from, closingBrace - from);
         // written piece by piece: this runs for every archived pin, a String per line would be most of its cost
         out.writeBytes(PARTITION);
-        writeDecimal(out, partition);
+        out.writeDecimal(partition);
         out.writeBytes(OFFSET);
-        writeDecimal(out, offset);
+        out.writeDecimal(offset);
         out.writeBytes(TIMESTAMP);
-        writeDecimal(out, timestamp);
+        out.writeDecimal(timestamp);
         out.writeBytes(END);
     }
 
-    private static final byte[] PARTITION = ascii(",\"_kafka\":{\"partition\":");
+    private static boolean isCompactObject(byte[] pin) {
+        return pin.length >= 2 && pin[0] == '{' && pin[pin.length - 1] == '}';
+    }
+
+    private static final byte[] PARTITION = ascii("\"" + LINEAGE + "\":{\"partition\":");
     private static final byte[] OFFSET = ascii(",\"offset\":");
     private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
     private static final byte[] END = ascii("}}\n");
+    private static final int MAX_LINEAGE_BYTES = 1 + PARTITION.length + OFFSET.length + TIMESTAMP.length + END.length + 3 * 20;
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** {@code Long.toString(v)} as ASCII bytes, without the String. */
-    private static void writeDecimal(BodyBuffer out, long v) {
-        if (v < 0) {
-            if (v == Long.MIN_VALUE) {
-                out.writeBytes(ascii(Long.toString(v)));
-                return;
+    /** Whether {@code needle} occurs in {@code bytes} (a cheap pre-check: most pins hold no such bytes). */
+    static boolean contains(byte[] bytes, byte[] needle) {
+        byte first = needle[0];
+        outer:
+        for (int i = 0, last = bytes.length - needle.length; i <= last; i++) {
+            if (bytes[i] != first) {
+                continue;
             }
-            out.write('-');
-            v = -v;
+            for (int k = 1; k < needle.length; k++) {
+                if (bytes[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return true;
         }
-        byte[] digits = new byte[19];
-        int at = digits.length;
-        do {
-            digits[--at] = (byte) ('0' + v % 10);
-            v /= 10;
-        } while (v != 0);
-        out.write(digits, at, digits.length - at);
+        return false;
     }
 
-    private static boolean isJsonWhitespace(byte b) {
-        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+    /**
+     * The canonical pin without a top-level {@code _kafka} member, every other token copied exactly
+     * (strings by value with the same generator settings, numbers by their text), so the result is
+     * still the canonical form of what remains. Rare: only when the bytes {@code "_kafka":} occur.
+     */
+    static byte[] withoutLineage(byte[] canonicalPin) {
+        ByteArrayBuilder bytes = new ByteArrayBuilder(canonicalPin.length);
+        try (JsonParser in = PinJson.MAPPER.createParser(canonicalPin);
+                JsonGenerator out = PinJson.MAPPER.getFactory().createGenerator(bytes)) {
+            int depth = 0;
+            for (JsonToken token = in.nextToken(); token != null; token = in.nextToken()) {
+                switch (token) {
+                    case START_OBJECT -> {
+                        depth++;
+                        out.writeStartObject();
+                    }
+                    case START_ARRAY -> {
+                        depth++;
+                        out.writeStartArray();
+                    }
+                    case END_OBJECT -> {
+                        depth--;
+                        out.writeEndObject();
+                    }
+                    case END_ARRAY -> {
+                        depth--;
+                        out.writeEndArray();
+                    }
+                    case FIELD_NAME -> {
+                        if (depth == 1 && LINEAGE.equals(in.currentName())) {
+                            in.nextToken();
+                            in.skipChildren();
+                        } else {
+                            out.writeFieldName(in.currentName());
+                        }
+                    }
+                    case VALUE_STRING -> out.writeString(in.getText());
+                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.writeNumber(in.getText());
+                    case VALUE_TRUE, VALUE_FALSE -> out.writeBoolean(token == JsonToken.VALUE_TRUE);
+                    case VALUE_NULL -> out.writeNull();
+                    default -> throw new IllegalStateException("unexpected token " + token);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a canonical pin", e);
+        }
+        return bytes.toByteArray();
     }
 }

@@ -13,12 +13,15 @@ final class ArchiveMetrics {
     private final Counter objects;
     private final Counter bytes;
     private final Counter deadLettered;
+    private final Counter deadLetterTruncated;
 
     ArchiveMetrics(MeterRegistry registry) {
         records = Counter.builder("pinpipe.archive.records").description("pins stored in archive objects (re-stored ones after a replay included)").register(registry);
         objects = Counter.builder("pinpipe.archive.objects").description("archive objects written").register(registry);
         bytes = Counter.builder("pinpipe.archive.bytes").baseUnit("bytes").description("archive bytes written").register(registry);
         deadLettered = Counter.builder("pinpipe.archive.dead.lettered").description("records sent to the dead-letter topic").register(registry);
+        deadLetterTruncated = Counter.builder("pinpipe.archive.dead.lettered.truncated")
+                .description("dead letters sent truncated: the record was too large for the dead-letter topic").register(registry);
     }
 
     void stored(ArchiveObject object) {
@@ -29,5 +32,9 @@ final class ArchiveMetrics {
 
     void deadLettered() {
         deadLettered.increment();
+    }
+
+    void deadLetterTruncated() {
+        deadLetterTruncated.increment();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pinpipe.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ class ArchiverConfiguration {
     @Bean
     PinArchiver pinArchiver(ArchiveStore store, DeadLetterPublishingRecoverer deadLetters, MeterRegistry registry,
             ArchiveProperties properties) {
-        return new PinArchiver(store, deadLetters, new ArchiveMetrics(registry), properties);
+        ArchiveMetrics metrics = new ArchiveMetrics(registry);
+        return new PinArchiver(store, new DeadLetters(deadLetters, metrics), metrics, properties);
     }
 
     @Bean
@@ -37,10 +39,11 @@ class ArchiverConfiguration {
     }
 
     /**
-     * Invalid pins go to the DLT with spring-kafka's standard headers: {@code kafka_dlt-exception-message}
-     * (the validator's reasons), {@code kafka_dlt-original-partition}, {@code -offset}, {@code -topic},
-     * {@code -timestamp}, {@code -consumer-group}. The producer picks the DLT partition, so the DLT
-     * needs no particular partition count. No stack trace: the reason is the whole story.
+     * Invalid pins go to the DLT with their original key, value and headers and spring-kafka's standard
+     * headers: {@code kafka_dlt-exception-fqcn}, {@code -exception-cause-fqcn}, {@code -exception-message}
+     * (the validator's reasons), {@code kafka_dlt-original-topic}, {@code -partition}, {@code -offset},
+     * {@code -timestamp}, {@code -timestamp-type}, {@code -consumer-group}. The producer picks the DLT
+     * partition, so the DLT needs no particular partition count. No stack trace: the reason is the whole story.
      */
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<?, ?> template, ArchiveProperties properties) {
@@ -54,20 +57,23 @@ class ArchiverConfiguration {
      * A batch listener whose offsets only {@link PinArchiver} commits (MANUAL with no acknowledgment:
      * the container itself never commits). A failed S3 write, commit or DLT send is retried by the
      * {@code DefaultErrorHandler}: consumer paused, exponential back-off, the same batch delivered
-     * again, forever (an archive must not skip records), resuming when it succeeds. Idle-partition
-     * events drive the wall-clock flush of open objects.
+     * again, forever (an archive must not skip records), resuming when it succeeds. No exception type is
+     * "not retryable": the listener settles every content problem itself (DLT), so whatever reaches the
+     * handler is an outage, and the handler's recovery (logging the batch away) would leave a hole in the
+     * archive. Idle-partition events drive the wall-clock flush of open objects.
      */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, byte[]> archiverContainerFactory(
-            ConsumerFactory<String, byte[]> consumerFactory, ObjectProvider<PinArchiver> archiver, ArchiveProperties properties) {
+    ConcurrentKafkaListenerContainerFactory<byte[], byte[]> archiverContainerFactory(
+            ConsumerFactory<byte[], byte[]> consumerFactory, ObjectProvider<PinArchiver> archiver, ArchiveProperties properties) {
         ExponentialBackOff backOff = new ExponentialBackOff(properties.retryInitial().toMillis(), 2.0);
         backOff.setMaxInterval(properties.retryMax().toMillis());
 
-        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        ConcurrentKafkaListenerContainerFactory<byte[], byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setBatchListener(true);
         factory.setConcurrency(properties.concurrency());
         DefaultErrorHandler errorHandler = new DefaultErrorHandler(backOff);
+        errorHandler.setClassifications(Map.of(), true);
         errorHandler.setRetryListeners(new OutageLog());
         factory.setCommonErrorHandler(errorHandler);
         ContainerProperties container = factory.getContainerProperties();

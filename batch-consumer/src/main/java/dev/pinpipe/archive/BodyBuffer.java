@@ -1,5 +1,6 @@
 package dev.pinpipe.archive;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -9,6 +10,8 @@ import java.util.Arrays;
  */
 final class BodyBuffer {
 
+    private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
     private byte[] bytes;
     private int size;
 
@@ -17,12 +20,12 @@ final class BodyBuffer {
     }
 
     void write(int b) {
-        ensureCapacity(size + 1);
+        ensureSpace(1);
         bytes[size++] = (byte) b;
     }
 
     void write(byte[] b, int offset, int length) {
-        ensureCapacity(size + length);
+        ensureSpace(length);
         System.arraycopy(b, offset, bytes, size, length);
         size += length;
     }
@@ -31,14 +34,43 @@ final class BodyBuffer {
         write(b, 0, b.length);
     }
 
+    /** {@code Long.toString(v)} as ASCII bytes, written in place (no String, no digit array per call). */
+    void writeDecimal(long v) {
+        if (v == Long.MIN_VALUE) {
+            writeBytes(LONG_MIN);
+            return;
+        }
+        ensureSpace(20);
+        if (v < 0) {
+            bytes[size++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long rest = v / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        int at = size + digits;
+        size = at;
+        do {
+            bytes[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+    }
+
+    /** Makes room for {@code length} more bytes at once (one growth check per line instead of one per piece). */
+    void ensureSpace(int length) {
+        int needed = size + length;
+        if (needed < 0) {
+            throw new IllegalStateException("an archive object cannot exceed 2 GiB");
+        }
+        if (needed > bytes.length) {
+            int doubled = bytes.length * 2;
+            bytes = Arrays.copyOf(bytes, Math.max(needed, doubled < 0 ? Integer.MAX_VALUE - 8 : doubled));
+        }
+    }
+
     /** A copy of the bytes written. */
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
-    }
-
-    private void ensureCapacity(int needed) {
-        if (needed > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(needed, bytes.length * 2));
-        }
     }
 }

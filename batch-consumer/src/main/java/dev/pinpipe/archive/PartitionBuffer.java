@@ -79,15 +79,18 @@ final class PartitionBuffer {
         nextOffset = offset + 1;
     }
 
-    /** Adds a valid pin; may close the open object (before it on time, after it on size). */
-    void append(long offset, long timestamp, byte[] value) {
+    /**
+     * Adds a valid pin ({@link ArchiveLine#pin}: its canonical form); may close the open object (before
+     * it on time, after it on size).
+     */
+    void append(long offset, long timestamp, byte[] pin) {
         if (open != null && timestamp - open.firstTimestamp >= rotateMillis) {
             close(false);
         }
         if (open == null) {
             open = new OpenObject(offset, timestamp);
         }
-        open.add(offset, timestamp, value);
+        open.add(offset, timestamp, pin);
         nextOffset = offset + 1;
         if (open.records == flushSize) {
             close(false);
@@ -169,8 +172,8 @@ final class PartitionBuffer {
             this.firstTimestamp = firstTimestamp;
         }
 
-        void add(long offset, long timestamp, byte[] value) {
-            ArchiveLine.append(body, value, partition, offset, timestamp);
+        void add(long offset, long timestamp, byte[] pin) {
+            ArchiveLine.append(body, pin, partition, offset, timestamp);
             lastOffset = offset;
             records++;
         }

@@ -1,7 +1,7 @@
 package dev.pinpipe.archive;
 
+import dev.pinpipe.core.PinValidation;
 import dev.pinpipe.core.PinValidator;
-import dev.pinpipe.core.PinValidityCheck;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -17,18 +17,19 @@ import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.event.ListenerContainerPartitionIdleEvent;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
-import org.springframework.kafka.listener.ConsumerAwareRecordRecoverer;
 
 /**
  * Archives every pin of the topic to S3 exactly once: per partition a {@link PartitionBuffer} cuts the
  * records into objects, {@link ArchiveStore} PUTs them, and only then is the offset committed, never
  * beyond the first record not yet stored (the reasoning is in {@link PartitionBuffer}).
  *
- * <p>Records that are not valid pins go to the dead-letter topic through the
- * {@code DeadLetterPublishingRecoverer}, and the partition moves on. Any failure to store, commit or
- * dead-letter is thrown to the container's {@code DefaultErrorHandler}, which pauses the consumer and
- * calls this listener again with the same batch after a back-off, without end: already handled records
- * are skipped, the objects still waiting are PUT again, and nothing is committed until they are stored.
+ * <p>The archiver is total: every record is validated once ({@link PinValidator}), a valid pin is
+ * archived in its canonical form, and anything else (null, empty, not UTF-8, not a pin, or any failure
+ * of a content-dependent step) goes to the dead-letter topic at once ({@link DeadLetters}), and the
+ * partition moves on. Only infrastructure fails: a failure to store, commit or dead-letter is thrown to
+ * the container's {@code DefaultErrorHandler}, which pauses the consumer and calls this listener again
+ * with the same batch after a back-off, without end: already handled records are skipped, the objects
+ * still waiting are PUT again, and nothing is committed until they are stored.
  *
  * <p>Everything here runs on the consumer's thread (listener, idle events, rebalance callbacks), and
  * each consumer has its own buffers, so the listener can run with any concurrency.
@@ -41,12 +42,12 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
 
     private final Map<Consumer<?, ?>, Map<TopicPartition, PartitionBuffer>> buffersByConsumer = new ConcurrentHashMap<>();
     private final ArchiveStore store;
-    private final ConsumerAwareRecordRecoverer deadLetters;
+    private final DeadLetters deadLetters;
     private final ArchiveMetrics metrics;
     private final int flushSize;
     private final long rotateMillis;
 
-    PinArchiver(ArchiveStore store, ConsumerAwareRecordRecoverer deadLetters, ArchiveMetrics metrics, ArchiveProperties properties) {
+    PinArchiver(ArchiveStore store, DeadLetters deadLetters, ArchiveMetrics metrics, ArchiveProperties properties) {
         this.store = store;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -55,14 +56,14 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     }
 
     @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = "${pinpipe.archive.topic}", containerFactory = "archiverContainerFactory")
-    public void archive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+    public void archive(List<ConsumerRecord<byte[], byte[]>> records, Consumer<?, ?> consumer) {
         Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
         Map<TopicPartition, Long> positions = new HashMap<>();
         // a batch holds runs of records of one partition: look the partition up once per run, not per record
         TopicPartition partition = null;
         PartitionBuffer buffer = null;
         long position = 0;
-        for (ConsumerRecord<String, byte[]> record : records) {
+        for (ConsumerRecord<byte[], byte[]> record : records) {
             if (partition == null || record.partition() != partition.partition() || !record.topic().equals(partition.topic())) {
                 partition = new TopicPartition(record.topic(), record.partition());
                 buffer = buffers.get(partition);
@@ -159,14 +160,26 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
         return buffersByConsumer.computeIfAbsent(consumer, c -> new HashMap<>());
     }
 
-    private void absorb(ConsumerRecord<String, byte[]> record, PartitionBuffer buffer, Consumer<?, ?> consumer) {
-        // the streaming check settles a valid pin in one pass; the full validator only runs to give an invalid one's reasons
-        if (PinValidityCheck.isValid(record.value())) {
-            buffer.append(record.offset(), record.timestamp(), record.value());
+    private void absorb(ConsumerRecord<byte[], byte[]> record, PartitionBuffer buffer, Consumer<?, ?> consumer) {
+        byte[] pin = null;
+        String reason;
+        // the content-dependent steps: whatever they throw, this record goes to the DLT, it never stalls the partition
+        try {
+            PinValidation validation = PinValidator.validate(record.value());
+            if (validation.isValid()) {
+                pin = ArchiveLine.pin(validation.canonical());
+                reason = null;
+            } else {
+                reason = InvalidPinException.reason(validation.errors());
+            }
+        } catch (RuntimeException e) {
+            reason = "body: could not be archived: " + e;
+        }
+        if (pin != null) {
+            buffer.append(record.offset(), record.timestamp(), pin);
         } else {
-            // publishes and waits for the DLT's ack; throws (and so retries the batch) when it fails
-            deadLetters.accept(record, consumer, new InvalidPinException(PinValidator.validate(record.value()).errors()));
-            metrics.deadLettered();
+            // outside the try: a failed DLT send is an outage, thrown so the batch is retried
+            deadLetters.send(record, consumer, reason);
             buffer.skip(record.offset());
         }
     }

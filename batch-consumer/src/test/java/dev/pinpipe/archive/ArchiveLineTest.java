@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pinpipe.core.PinJson;
+import dev.pinpipe.core.PinValidation;
 import dev.pinpipe.core.PinValidator;
 import dev.pinpipe.core.SamplePins;
 import java.nio.charset.StandardCharsets;
@@ -12,22 +14,33 @@ import org.junit.jupiter.api.Test;
 
 class ArchiveLineTest {
 
-    private static String line(String value) {
+    private static final String LINEAGE = "\"_kafka\":{\"partition\":1,\"offset\":42,\"timestamp\":1764201600000}}\n";
+
+    private static String line(byte[] pin) {
         BodyBuffer out = new BodyBuffer(1);
-        ArchiveLine.append(out, value.getBytes(StandardCharsets.UTF_8), 1, 42, 1_764_201_600_000L);
+        ArchiveLine.append(out, ArchiveLine.pin(pin), 1, 42, 1_764_201_600_000L);
         return new String(out.toByteArray(), StandardCharsets.UTF_8);
     }
 
+    private static String line(String pin) {
+        return line(pin.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] canonical(String posted) {
+        PinValidation v = PinValidator.validate(posted.getBytes(StandardCharsets.UTF_8));
+        assertThat(v.errors()).isEmpty();
+        return v.canonical();
+    }
+
     @Test
-    void appendsKafkaLineageAsTheLastFieldAndKeepsThePinAsPosted() {
-        assertThat(line("{\"index\": 1, \"title\": \"a } b\"}  \n"))
-                .isEqualTo("{\"index\": 1, \"title\": \"a } b\","
-                        + "\"_kafka\":{\"partition\":1,\"offset\":42,\"timestamp\":1764201600000}}\n");
+    void appendsKafkaLineageAsTheLastField() {
+        assertThat(line("{\"index\":1,\"title\":\"a } b\"}")).isEqualTo("{\"index\":1,\"title\":\"a } b\"," + LINEAGE);
+        assertThat(line("{}")).isEqualTo("{" + LINEAGE);
     }
 
     @Test
     void writesEveryNumberAsLongToStringWould() {
-        for (long n : new long[] {0, 7, 10, 1_000_000_007L, Long.MAX_VALUE, -1, -10, Long.MIN_VALUE}) {
+        for (long n : new long[] {0, 7, 9, 10, 99, 100, 1_000_000_007L, Long.MAX_VALUE, -1, -9, -10, Long.MIN_VALUE + 1, Long.MIN_VALUE}) {
             BodyBuffer out = new BodyBuffer(1);
             ArchiveLine.append(out, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 0, n, n);
             assertThat(new String(out.toByteArray(), StandardCharsets.UTF_8))
@@ -36,48 +49,65 @@ class ArchiveLineTest {
     }
 
     @Test
-    void prettyPrintedPinStaysOnOneLine() {
-        String line = line("{\n    \"index\": 1,\r\n    \"title\": \"x\"\n}");
+    void aPrettyPrintedPinWithLineBreaksInItsValuesBecomesOneCanonicalLine() {
+        String posted = "\uFEFF{\r\n  \"category\": \"a\\nb\\r\\u2028c\",\n  \"unique_id\": \"  0C8A0F4E-3D5B-4B7C-9E1A-2F3D4C5B6A7F \",\n"
+                + "  \"index\": 7\n}\n";
+        byte[] canonical = canonical(posted);
+        String line = line(canonical);
+        assertThat(line).isEqualTo("{\"index\":7,\"unique_id\":\"0c8a0f4e-3d5b-4b7c-9e1a-2f3d4c5b6a7f\","
+                + "\"category\":\"a\\nb\\r\u2028c\"," + LINEAGE);
         assertThat(line.indexOf('\n')).isEqualTo(line.length() - 1);
         assertThat(line).doesNotContain("\r");
     }
 
     @Test
-    void replacesEveryLineBreakWhereverItFalls() {
-        for (int length = 0; length < 40; length++) {
-            for (int at = 0; at < length; at++) {
-                for (char lineBreak : new char[] {'\n', '\r'}) {
-                    char[] inner = " \"ab\":1 ".repeat(8).substring(0, length).toCharArray();
-                    inner[at] = lineBreak;
-                    if (at + 3 < length) {
-                        inner[at + 3] = '\n'; // a second one in the same or the next word
-                    }
-                    String value = "{" + new String(inner) + "}";
-                    String expected = value.substring(0, value.length() - 1).replace('\n', ' ').replace('\r', ' ')
-                            + ",\"_kafka\":{\"partition\":1,\"offset\":42,\"timestamp\":1764201600000}}\n";
-                    assertThat(line(value)).isEqualTo(expected);
-                }
-            }
-        }
-    }
-
-    @Test
-    void everySampleLineIsStillAValidPinWithItsFieldsUntouched() throws Exception {
+    void everySampleLineIsItsCanonicalPinPlusLineageAndAFixedPoint() throws Exception {
+        int checked = 0;
         for (String raw : SamplePins.rawLines()) {
-            JsonNode original = PinJson.parse(raw);
-            if (!PinValidator.validate(original).isValid()) {
+            PinValidation v = PinValidator.validate(raw.getBytes(StandardCharsets.UTF_8));
+            if (!v.isValid()) {
                 continue;
             }
-            JsonNode archived = PinJson.parse(line(raw));
-            assertThat(PinValidator.validate(archived).isValid()).isTrue();
+            String line = line(v.canonical());
+            String pin = new String(v.canonical(), StandardCharsets.UTF_8);
+            assertThat(line).isEqualTo(pin.substring(0, pin.length() - 1) + "," + LINEAGE);
+
+            JsonNode archived = PinJson.parse(line);
             assertThat(archived.get("_kafka").get("offset").asLong()).isEqualTo(42);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) archived).remove("_kafka");
-            assertThat(archived).isEqualTo(original);
+            ((ObjectNode) archived).remove("_kafka");
+            assertThat(archived).isEqualTo(PinJson.parse(v.canonical()));
+            // the line is itself a canonical pin (its lineage an unknown field after the others)
+            byte[] lineBytes = line.substring(0, line.length() - 1).getBytes(StandardCharsets.UTF_8);
+            assertThat(PinValidator.validate(lineBytes).canonical()).isEqualTo(lineBytes);
+            checked++;
         }
+        assertThat(checked).isPositive();
     }
 
     @Test
-    void refusesAValueThatIsNotAnObject() {
-        assertThatThrownBy(() -> line("[1, 2]")).isInstanceOf(IllegalArgumentException.class);
+    void aPostedTopLevelKafkaFieldIsDroppedAndNothingElse() throws Exception {
+        String id = "0c8a0f4e-3d5b-4b7c-9e1a-2f3d4c5b6a7f";
+        byte[] canonical = canonical("{\"index\":1,\"unique_id\":\"" + id + "\",\"category\":\"art\","
+                + "\"_kafka\":{\"partition\":9,\"offset\":9223372036854775807},"
+                + "\"x\":{\"_kafka\":1.50e3,\"y\":[\"\\\"_kafka\\\":\",-0,12345678901234567890123]},\"key\\\"_kafka\":\"_kafka\"}");
+        String line = line(canonical);
+        assertThat(line).isEqualTo("{\"index\":1,\"unique_id\":\"" + id + "\",\"category\":\"art\","
+                + "\"x\":{\"_kafka\":1.50e3,\"y\":[\"\\\"_kafka\\\":\",-0,12345678901234567890123]},\"key\\\"_kafka\":\"_kafka\","
+                + LINEAGE);
+        assertThat(PinJson.parse(line).get("_kafka").get("offset").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void leavesAPinWithoutATopLevelKafkaFieldAsItIs() {
+        byte[] canonical = canonical("{\"index\":1,\"unique_id\":\"0c8a0f4e-3d5b-4b7c-9e1a-2f3d4c5b6a7f\",\"category\":\"art\","
+                + "\"x\":{\"_kafka\":{}}}");
+        assertThat(ArchiveLine.pin(canonical)).isEqualTo(canonical);
+    }
+
+    @Test
+    void refusesAValueThatIsNotACompactObject() {
+        assertThatThrownBy(() -> ArchiveLine.pin("[1, 2]".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ArchiveLine.pin("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ArchiveLine.pin(new byte[0])).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -38,6 +38,16 @@ record ArchiveReader(S3Client s3, String bucket, String prefix) {
         return objects;
     }
 
+    /** Every line of every object as stored (without its newline), objects in key order. */
+    List<String> rawLines() {
+        List<String> lines = new ArrayList<>();
+        for (String key : keys()) {
+            String body = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
+            lines.addAll(List.of(body.split("\n")));
+        }
+        return lines;
+    }
+
     List<JsonNode> lines() {
         return objects().values().stream().flatMap(List::stream).toList();
     }
