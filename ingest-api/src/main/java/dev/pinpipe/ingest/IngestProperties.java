@@ -21,10 +21,10 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("pinpipe.ingest")
 public record IngestProperties(
         @DefaultValue("PinterestTopic") String topic,
-        @DefaultValue("1MB") DataSize maxBodySize,
+        @DefaultValue("1000KB") DataSize maxBodySize,
         @DefaultValue("16MB") DataSize maxBatchBodySize,
         @DefaultValue("10000") int maxBatchPins,
-        @DefaultValue("5s") Duration ackTimeout,
+        @DefaultValue("4s") Duration ackTimeout,
         @DefaultValue("2s") Duration retryAfter,
         @DefaultValue("2s") Duration healthTimeout) {
 }

@@ -4,6 +4,9 @@ import dev.pinpipe.ingest.IngestProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.pinpipe.core.PinValidation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +21,12 @@ import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes raw pins keyed by unique_id and reports the broker's ack.
+ * Publishes valid pins, each as its canonical form keyed by its lowercase unique_id (what
+ * {@link PinValidation} holds: never the posted bytes), and reports the broker's acks.
  *
- * <p>{@link #send} never blocks longer than the producer's {@code max.block.ms}; the returned future
- * completes when the broker acked ({@code acks=all}) or the producer gave up
- * ({@code delivery.timeout.ms}). Callers answer a client only from a completed future, so no pin is
- * ever acknowledged that Kafka does not hold.
+ * <p>A request waits until one deadline ({@code pinpipe.ingest.ack-timeout}) at most, plus at most one
+ * producer {@code max.block.ms}; a pin counts as published only once the broker acked it
+ * ({@code acks=all}), so no pin is ever acknowledged that Kafka does not hold.
  */
 @Component
 public class PinPublisher {
@@ -54,35 +57,87 @@ public class PinPublisher {
                 .register(meters);
     }
 
-    /** Starts publishing one pin; the future fails with {@link PublishFailedException}. */
-    public CompletableFuture<PinAck> send(String uniqueId, byte[] pinJson) {
+    /** Publishes one valid pin (its canonical form, keyed by its lowercase unique_id) and waits for the ack. */
+    public PinAck publish(PinValidation pin) {
+        long deadline = deadlineFromNow();
+        return await(send(pin, null), deadline);
+    }
+
+    /**
+     * Publishes valid pins in order and returns their acks in that order, all within one deadline
+     * ({@code pinpipe.ingest.ack-timeout} from now): every pin is sent before any ack is awaited, so the
+     * producer batches them. Sending stops at the first failure or once the deadline passed, so a broker
+     * outage holds the request for one {@code max.block.ms} at most past the deadline, never one per pin.
+     *
+     * @throws PublishFailedException when any pin was not acknowledged in time (the client retries them all)
+     */
+    public List<PinAck> publishAll(List<PinValidation> pins) {
+        long deadline = deadlineFromNow();
+        // completed by the first pin that fails: no more sends, no more waiting
+        CompletableFuture<PinAck> firstFailure = new CompletableFuture<>();
+        List<CompletableFuture<PinAck>> sent = new ArrayList<>(pins.size());
+        for (PinValidation pin : pins) {
+            if (firstFailure.isDone()) {
+                break;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw failure("no ack from Kafka in time: the deadline passed after sending " + sent.size()
+                        + " of " + pins.size() + " pins", null);
+            }
+            sent.add(send(pin, firstFailure));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        await(CompletableFuture.anyOf(all, firstFailure).thenApply(done -> null), deadline);
+        List<PinAck> acks = new ArrayList<>(sent.size());
+        for (CompletableFuture<PinAck> ack : sent) {
+            acks.add(ack.join()); // all complete and none failed
+        }
+        return acks;
+    }
+
+    /**
+     * Starts publishing one pin; the future fails with {@link PublishFailedException}, which also
+     * completes {@code firstFailure} (when given). Blocks at most the producer's {@code max.block.ms}
+     * (no metadata, or its buffer full).
+     */
+    private CompletableFuture<PinAck> send(PinValidation pin, CompletableFuture<PinAck> firstFailure) {
+        if (!pin.isValid()) {
+            throw new IllegalArgumentException("only a valid pin is published");
+        }
+        String key = pin.key();
         long start = System.nanoTime();
         CompletableFuture<SendResult<String, byte[]>> sent;
         try {
-            sent = kafka.send(new ProducerRecord<>(topic, uniqueId, pinJson));
+            sent = kafka.send(new ProducerRecord<>(topic, key, pin.canonical()));
         } catch (RuntimeException e) {
             // max.block.ms passed waiting for metadata or buffer space: the broker is unreachable or overloaded
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            return CompletableFuture.failedFuture(failure("Kafka did not take the pin: " + rootMessage(e), e));
+            return failed(failure("Kafka did not take the pin: " + rootMessage(e), e), firstFailure);
         }
         return sent.handle((result, error) -> {
             publishLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             if (error != null) {
-                throw failure("Kafka did not acknowledge the pin: " + rootMessage(error), error);
+                PublishFailedException failure = failure("Kafka did not acknowledge the pin: " + rootMessage(error), error);
+                if (firstFailure != null) {
+                    firstFailure.completeExceptionally(failure);
+                }
+                throw failure;
             }
             accepted.increment();
             RecordMetadata metadata = result.getRecordMetadata();
-            return new PinAck(uniqueId, metadata.topic(), metadata.partition(), metadata.offset());
+            return new PinAck(key, metadata.topic(), metadata.partition(), metadata.offset());
         });
     }
 
-    /** Publishes one pin and waits for the ack, bounded by {@code pinpipe.ingest.ack-timeout}. */
-    public PinAck publish(String uniqueId, byte[] pinJson) {
-        return await(send(uniqueId, pinJson), System.nanoTime() + ackTimeoutNanos);
+    private static CompletableFuture<PinAck> failed(PublishFailedException failure, CompletableFuture<PinAck> firstFailure) {
+        if (firstFailure != null) {
+            firstFailure.completeExceptionally(failure);
+        }
+        return CompletableFuture.failedFuture(failure);
     }
 
     /** Waits for a future from {@link #send} until {@code deadlineNanos} (a {@link System#nanoTime} value). */
-    public PinAck await(CompletableFuture<PinAck> ack, long deadlineNanos) {
+    private static <T> T await(CompletableFuture<T> ack, long deadlineNanos) {
         try {
             return ack.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -97,8 +152,7 @@ public class PinPublisher {
         }
     }
 
-    /** The deadline for acks of sends started now. */
-    public long deadlineFromNow() {
+    private long deadlineFromNow() {
         return System.nanoTime() + ackTimeoutNanos;
     }
 

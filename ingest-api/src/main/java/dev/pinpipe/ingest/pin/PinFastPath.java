@@ -1,10 +1,9 @@
 package dev.pinpipe.ingest.pin;
 
-import dev.pinpipe.core.PinValidityCheck;
 import dev.pinpipe.ingest.IngestProperties;
 import dev.pinpipe.ingest.kafka.PinAck;
-import dev.pinpipe.ingest.kafka.PinPublisher;
 import dev.pinpipe.ingest.kafka.PublishFailedException;
+import dev.pinpipe.ingest.problem.InvalidPinException;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -23,25 +22,25 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code POST /pin}'s common case (a valid pin with a Content-Length, the broker acking) answered
+ * {@code POST /pin}'s common case (a UTF-8 JSON pin with a Content-Length, the broker acking) answered
  * before Spring MVC: the filters and the dispatcher around {@link PinController#postPin} cost about
- * as much CPU as validating and publishing the pin. It publishes exactly as the controller does and
- * writes the same 200 answer. Everything else goes on down the chain with the body it read, so the
- * controller and {@code ProblemAdvice} answer it as before: a request {@link PinRoutes} would not take
- * (405, 415, 406), no Content-Length or one over the limit (413), an invalid pin (400, the validator's
- * field errors), and a publish failure (503: passed on in {@link #PUBLISH_FAILURE}, so the pin is not
- * sent twice).
+ * as much CPU as validating and publishing the pin. It runs the controller's own
+ * {@link PinController#publishPin} (pin-core's validator, the canonical pin published) and writes the
+ * same 200 answer. Everything else goes on down the chain with the body it read: a request
+ * {@link PinRoutes} would not take (405, 406, 415), no Content-Length or one over the limit (413), and
+ * this request's failure (400 invalid pin, 503 no ack), handed over in {@link #FAILURE} for the
+ * controller to throw, so the pin is neither validated nor sent twice.
  */
 final class PinFastPath implements Filter {
 
-    /** Request attribute: the {@link PublishFailedException} of this request's pin, for the controller to answer. */
-    static final String PUBLISH_FAILURE = PinFastPath.class.getName() + ".publishFailure";
+    /** Request attribute: the exception {@link PinController#publishPin} threw for this request's pin. */
+    static final String FAILURE = PinFastPath.class.getName() + ".failure";
 
-    private final PinPublisher publisher;
+    private final PinController controller;
     private final long maxBodySize;
 
-    PinFastPath(PinPublisher publisher, IngestProperties properties) {
-        this.publisher = publisher;
+    PinFastPath(PinController controller, IngestProperties properties) {
+        this.controller = controller;
         this.maxBodySize = properties.maxBodySize().toBytes();
     }
 
@@ -53,16 +52,13 @@ final class PinFastPath implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        byte[] body = request.getInputStream().readNBytes((int) length);
-        if (!PinValidityCheck.isValid(body)) {
-            chain.doFilter(new ReadRequest(request, body), res);
-            return;
-        }
+        byte[] body = new byte[0];
         PinAck ack;
         try {
-            ack = publisher.publish(UniqueIdReader.of(body), body);
-        } catch (PublishFailedException e) {
-            request.setAttribute(PUBLISH_FAILURE, e);
+            body = BodyReader.read(request, maxBodySize, "pinpipe.ingest.max-body-size");
+            ack = controller.publishPin(body);
+        } catch (InvalidPinException | PublishFailedException e) {
+            request.setAttribute(FAILURE, e);
             chain.doFilter(new ReadRequest(request, body), res);
             return;
         }

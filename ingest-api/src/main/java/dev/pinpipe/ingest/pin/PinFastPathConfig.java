@@ -1,7 +1,6 @@
 package dev.pinpipe.ingest.pin;
 
 import dev.pinpipe.ingest.IngestProperties;
-import dev.pinpipe.ingest.kafka.PinPublisher;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,8 +11,8 @@ import org.springframework.core.Ordered;
 class PinFastPathConfig {
 
     @Bean
-    FilterRegistrationBean<PinFastPath> pinFastPath(PinPublisher publisher, IngestProperties properties) {
-        FilterRegistrationBean<PinFastPath> registration = new FilterRegistrationBean<>(new PinFastPath(publisher, properties));
+    FilterRegistrationBean<PinFastPath> pinFastPath(PinController controller, IngestProperties properties) {
+        FilterRegistrationBean<PinFastPath> registration = new FilterRegistrationBean<>(new PinFastPath(controller, properties));
         registration.addUrlPatterns("/pin", "/pin/");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;

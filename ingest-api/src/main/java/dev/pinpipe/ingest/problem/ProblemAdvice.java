@@ -3,12 +3,15 @@ package dev.pinpipe.ingest.problem;
 import dev.pinpipe.core.FieldError;
 import dev.pinpipe.ingest.IngestProperties;
 import dev.pinpipe.ingest.kafka.PublishFailedException;
+import dev.pinpipe.ingest.pin.JsonContentType;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -62,6 +65,7 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
                 .body(problem);
     }
 
+    /** The last resort: a bug of the API. Every client error has its own handler above or in the base class. */
     @ExceptionHandler
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
         log.error("unexpected failure", e);
@@ -71,14 +75,38 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(problem);
     }
 
-    /** A 415 names the header at fault in the same {@code errors} list as every other problem. */
+    /**
+     * A 415 says what is wrong with the Content-Type (missing, unparseable, a wildcard, another charset
+     * than UTF-8, a type the endpoint does not take) in the same {@code errors} list as every other problem.
+     */
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String expected = "expected " + e.getSupportedMediaTypes().stream().map(MediaType::toString)
+                .collect(Collectors.joining(" or "));
+        String raw = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        MediaType type = e.getContentType();
+        String message;
+        if (raw == null || raw.isBlank()) {
+            message = "is missing; " + expected;
+        } else if (type == null) {
+            message = "is not a valid media type (\"" + abbreviate(raw) + "\"); " + expected;
+        } else if (type.isWildcardType() || type.isWildcardSubtype()) {
+            message = "is a wildcard (" + abbreviate(type.toString()) + "), not the type of a body; " + expected;
+        } else if (!JsonContentType.isUtf8(type) && e.getSupportedMediaTypes().stream().anyMatch(t -> t.includes(type))) {
+            message = "names charset \"" + abbreviate(JsonContentType.charset(type)) + "\": only UTF-8 is accepted "
+                    + "(JSON between systems is UTF-8, RFC 8259); send it without a charset or with charset=UTF-8";
+        } else {
+            message = "is " + abbreviate(type.toString()) + "; " + expected;
+        }
         ProblemDetail problem = e.getBody();
-        problem.setProperty(ERRORS, List.of(new FieldError(HttpHeaders.CONTENT_TYPE,
-                "must be one of " + e.getSupportedMediaTypes() + ", found "
-                        + (e.getContentType() == null ? "none" : e.getContentType()))));
+        problem.setDetail("The Content-Type " + message + ".");
+        problem.setProperty(ERRORS, List.of(new FieldError(HttpHeaders.CONTENT_TYPE, message)));
         return handleExceptionInternal(e, problem, headers, status, request);
+    }
+
+    /** At most 100 characters of what the client sent, for a message. */
+    private static String abbreviate(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 97) + "...";
     }
 }

@@ -58,6 +58,18 @@ class PinRoutesTest {
         }
     }
 
+    @Test
+    void theFastPathLeavesAnotherCharsetThanUtf8ToTheControllersRefusal() throws Exception {
+        for (String type : new String[] {"application/json;charset=UTF-16", "application/json; charset=latin1"}) {
+            assertThat(handler("POST", "/pin", type, null)).as(type).isEqualTo("postPin"); // which answers 415
+            assertThat(PinRoutes.isPinPost(request("POST", "/pin", type, null))).as(type).isFalse();
+        }
+        assertThat(PinRoutes.isPinPost(request("POST", "/pin", "application/json;charset=utf-8", null))).isTrue();
+        // a charset Java does not know makes the type unparseable: the general lookup's 415
+        assertThat(handler("POST", "/pin", "application/json;charset=nonsense", null)).isNull();
+        assertThat(PinRoutes.isPinPost(request("POST", "/pin", "application/json;charset=nonsense", null))).isFalse();
+    }
+
     private String handler(String method, String path, String contentType, String accept) throws Exception {
         HandlerExecutionChain chain = routes.getHandler(request(method, path, contentType, accept));
         return chain == null ? null : ((HandlerMethod) chain.getHandler()).getMethod().getName();
