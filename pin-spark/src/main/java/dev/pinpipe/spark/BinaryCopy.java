@@ -52,6 +52,15 @@ final class BinaryCopy {
         }
     }
 
+    /** A value the binary format cannot encode (a clean row never holds one): a data error, not a failure of the writer. */
+    static final class BadValue extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        BadValue(String message) {
+            super(message);
+        }
+    }
+
     private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0, 0, 0, 0, 0, 0, 0, 0, 0};
     private static final int FLUSH_AT = 1 << 16;
     /** PostgreSQL counts timestamps in microseconds from 2000-01-01 UTC, Spark and Java from 1970. */
@@ -126,31 +135,23 @@ final class BinaryCopy {
         putInt(-1);
     }
 
-    /** A text value's UTF-8 bytes as they are, but without NUL bytes: PostgreSQL text cannot hold one, and dropping it beats failing the partition. */
+    /**
+     * A text value's UTF-8 bytes as they are. A NUL char is not removed: {@link PinColumns#reason}
+     * rejects a pin holding one before it gets here, and PostgreSQL refuses one that slips through
+     * (a data error the writers answer by quarantining that row).
+     */
     private void text(UTF8String value) {
         int n = value.numBytes();
         room(4 + n);
-        int start = size + 4;
-        value.writeToMemory(bytes, Platform.BYTE_ARRAY_OFFSET + start);
-        int end = start + n;
-        int zero = start;
-        while (zero < end && bytes[zero] != 0) {
-            zero++;
-        }
-        int kept = zero;
-        for (int i = zero; i < end; i++) {
-            if (bytes[i] != 0) {
-                bytes[kept++] = bytes[i];
-            }
-        }
-        putInt(kept - start);
-        size = kept;
+        putInt(n);
+        value.writeToMemory(bytes, Platform.BYTE_ARRAY_OFFSET + size);
+        size += n;
     }
 
     /** The 16 bytes of a UUID's canonical text (8-4-4-4-12 hex digits, either case; clean rows hold no other). */
     private void uuid(UTF8String value) {
         if (value.numBytes() != 36) {
-            throw new IllegalArgumentException("not a UUID: " + value);
+            throw new BadValue("unique_id: not a UUID for PostgreSQL: " + shown(value));
         }
         room(20);
         putInt(16);
@@ -175,7 +176,12 @@ final class BinaryCopy {
         if (b >= 'A' && b <= 'F') {
             return b - 'A' + 10;
         }
-        throw new IllegalArgumentException("not a UUID: " + value);
+        throw new BadValue("unique_id: not a UUID for PostgreSQL: " + shown(value));
+    }
+
+    /** At most 60 bytes of a value for a message. */
+    private static String shown(UTF8String value) {
+        return value.numBytes() <= 60 ? value.toString() : value.substring(0, 57).toString() + "...";
     }
 
     private void int4(int value) {

@@ -17,6 +17,8 @@ import dev.pinpipe.core.rules.DownloadedRule;
 import dev.pinpipe.core.rules.FollowerCountRule;
 import dev.pinpipe.core.rules.Text;
 import dev.pinpipe.core.rules.TextRule;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -56,6 +58,17 @@ public final class PinColumns {
      * Both jobs apply these to their session ({@code spark.conf().set}, runtime SQL settings).
      */
     public static final Map<String, String> SPARK_CONF = Map.of("spark.sql.codegen.hugeMethodLimit", "8000");
+
+    /** The name of the column holding {@link #reason} where jobs keep it beside the clean columns. */
+    public static final String REASON = "reject_reason";
+    public static final String NULL_VALUE = "value is null";
+    public static final String NOT_UTF8 = "value is not UTF-8";
+    public static final String NOT_JSON_OBJECT = "not a JSON object";
+    public static final String INDEX_NOT_AN_INT = PinFields.INDEX + ": must be an integer 0.." + Integer.MAX_VALUE;
+    private static final String NUL = "\u0000";
+
+    /** How {@link #parse} reads a record: a line that is not JSON is kept in {@link PinSchema#CORRUPT_RECORD}, never an error. */
+    public static final Map<String, String> JSON_OPTIONS = Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", PinSchema.CORRUPT_RECORD);
 
     /** An {@code index} must be plain digits before it is cast (so {@code "7.0"} or {@code "-1"} is unusable, as in the validator). */
     private static final String INDEX_REGEX = "^[0-9]+$";
@@ -107,56 +120,120 @@ public final class PinColumns {
     }
 
     /**
-     * True when the required fields can be used as a row of the pin tables: {@code index} parses as a
-     * non-negative int, {@code unique_id} is a UUID ({@link PinValidator#UUID_REGEX}) and
-     * {@code category} is not blank. Never null. Refers to the raw columns by their field names.
+     * Why a raw row cannot become a row of the pin tables, or null when it can: the first problem
+     * found, in a few words ({@code "not a JSON object"}, {@code "index: must be an integer
+     * 0..2147483647"}, {@code "unique_id: not a UUID"}, {@code "category: blank"},
+     * {@code "title: contains U+0000"}, …). The rules are pin-core's: {@code index} plain digits
+     * fitting an int, {@code unique_id} matching {@link PinValidator#UUID_REGEX} once trimmed
+     * ({@link Text#WHITESPACE}), {@code category} not blank once trimmed, and no U+0000 in a contract
+     * text field (PostgreSQL text cannot hold it). Refers to the raw columns by their field names and
+     * to {@link PinSchema#CORRUPT_RECORD} (see {@link #parse}).
      */
-    public static Column usable() {
-        Column uniqueId = trim(col(PinFields.UNIQUE_ID)).rlike(PinValidator.UUID_REGEX);
-        Column category = trim(col(PinFields.CATEGORY)).notEqual(lit(""));
-        return coalesce(indexOfTrimmed(trim(col(PinFields.INDEX))).isNotNull().and(uniqueId).and(category), lit(false));
+    public static Column reason() {
+        Column reason = when(col(PinSchema.CORRUPT_RECORD).isNotNull(), lit(NOT_JSON_OBJECT))
+                .when(col(PinFields.INDEX).isNull(), lit(missing(PinFields.INDEX)))
+                .when(indexOfTrimmed(trim(col(PinFields.INDEX))).isNull(), lit(INDEX_NOT_AN_INT))
+                .when(col(PinFields.UNIQUE_ID).isNull(), lit(missing(PinFields.UNIQUE_ID)))
+                .when(functions.not(trim(col(PinFields.UNIQUE_ID)).rlike(PinValidator.UUID_REGEX)),
+                        lit(PinFields.UNIQUE_ID + ": not a UUID"))
+                .when(col(PinFields.CATEGORY).isNull(), lit(missing(PinFields.CATEGORY)))
+                .when(trim(col(PinFields.CATEGORY)).equalTo(lit("")), lit(PinFields.CATEGORY + ": blank"));
+        for (String field : PinFields.ALL) {
+            if (!field.equals(PinFields.INDEX)) { // an index holding U+0000 is not digits
+                reason = reason.when(col(field).contains(NUL), lit(field + ": contains U+0000"));
+            }
+        }
+        return reason;
     }
 
     /**
-     * The usable rows of {@code raw}, cleaned: exactly the columns of {@link #CLEAN_COLUMNS} in order,
-     * typed as the tables are ({@code unique_id} as its trimmed string, {@code index} int, text columns
-     * string, {@code follower_count} bigint, {@code downloaded} boolean, {@code kafka_partition} int,
-     * {@code kafka_offset} bigint, {@code ingested_at} timestamp). No {@code processed_at}: it is the
-     * time of the write, which {@link PostgresUpsert} leaves to the database.
+     * {@link #reason()} behind the checks of the record itself, which come first: a null
+     * {@code text} ({@value #NULL_VALUE}: a Kafka tombstone) and bytes that are not UTF-8
+     * ({@value #NOT_UTF8}). {@code text} is the record as a string column holding its bytes as they
+     * are (a binary value cast to string, or a line read as text).
+     */
+    public static Column reason(Column text) {
+        return when(text.isNull(), lit(NULL_VALUE))
+                .when(functions.not(functions.is_valid_utf8(text)), lit(NOT_UTF8))
+                .otherwise(reason());
+    }
+
+    /**
+     * {@code input} with its {@code text} parsed as a raw pin: every column of {@code input}, then each
+     * field of {@link PinSchema#RAW} as a top-level column ({@link PinSchema#KAFKA} included) and
+     * {@link PinSchema#CORRUPT_RECORD}, which holds the text whenever it is not one JSON object: not
+     * JSON at all, an array, a scalar, blank (Spark's PERMISSIVE mode keeps such a record instead of
+     * failing). Both jobs read their records this way, so "not JSON" and "a field missing" differ.
+     */
+    public static Dataset<Row> parse(Dataset<Row> input, Column text) {
+        String pin = "_pin";
+        Dataset<Row> parsed = input.withColumn(pin, functions.from_json(text, PinSchema.RAW_WITH_CORRUPT_RECORD, JSON_OPTIONS));
+        List<Column> columns = new ArrayList<>();
+        for (String name : input.columns()) {
+            columns.add(functions.col(quoted(name)));
+        }
+        for (String field : PinSchema.RAW.fieldNames()) {
+            columns.add(col(pin).getField(field).as(field));
+        }
+        // a blank text parses to a null struct rather than to a corrupt record
+        columns.add(when(col(pin).isNull(), coalesce(text, lit(""))).otherwise(col(pin).getField(PinSchema.CORRUPT_RECORD))
+                .as(PinSchema.CORRUPT_RECORD));
+        return parsed.select(columns.toArray(Column[]::new));
+    }
+
+    /**
+     * The columns of {@link #CLEAN_COLUMNS} as expressions over the raw columns (the projection of
+     * {@link #clean}). Total on any row, so a job may evaluate them beside {@link #reason} in one
+     * projection; their values mean something only where the reason is null.
+     */
+    public static List<Column> cleanColumns() {
+        return List.of(
+                trim(col(PinFields.UNIQUE_ID)).as("unique_id"),
+                indexOfTrimmed(trim(col(PinFields.INDEX))).as("index"),
+                trim(col(PinFields.CATEGORY)).as("category"),
+                text(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
+                text(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
+                text(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
+                followerCount(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
+                downloaded(col(PinFields.DOWNLOADED)).as("downloaded"),
+                trim(col(PinFields.IS_IMAGE_OR_VIDEO)).as("is_image_or_video"),
+                text(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
+                text(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
+                col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
+                col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET),
+                col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT));
+    }
+
+    /**
+     * The rows of {@code raw} whose {@link #reason()} is null, cleaned: exactly the columns of
+     * {@link #CLEAN_COLUMNS} in order, typed as the tables are ({@code unique_id} as its trimmed
+     * string, {@code index} int, text columns string, {@code follower_count} bigint,
+     * {@code downloaded} boolean, {@code kafka_partition} int, {@code kafka_offset} bigint,
+     * {@code ingested_at} timestamp). No {@code processed_at}: it is the time of the write, which
+     * {@link PostgresUpsert} leaves to the database.
      *
-     * <p>Input shape: every field of {@link PinSchema#RAW} that is a contract field, as a top-level
-     * string column under its JSON name ({@code index}, {@code unique_id}, … {@code save_location}),
-     * plus the lineage as top-level columns {@code kafka_partition} (int), {@code kafka_offset}
-     * (bigint) and {@code ingested_at} (timestamp). Other columns (e.g. {@code _kafka},
-     * {@code _corrupt_record}) are ignored. The batch job takes the lineage from {@code _kafka}, the
-     * stream job from the Kafka record.
+     * <p>Input shape: every contract field of {@link PinSchema#RAW} as a top-level string column under
+     * its JSON name, {@link PinSchema#CORRUPT_RECORD} when the input has one (as {@link #parse} gives
+     * it), plus the lineage as top-level columns {@code kafka_partition} (int), {@code kafka_offset}
+     * (bigint) and {@code ingested_at} (timestamp). Other columns are ignored.
      */
     public static Dataset<Row> clean(Dataset<Row> raw) {
-        // One filter and one projection on the raw columns. A rule refers to its trimmed input several
-        // times; Spark evaluates such a shared sub-expression once, in a method of its own, which also
-        // keeps each generated method small enough for the JIT (HotSpot does not compile a method over
-        // 8000 bytes). The filter's trims of the three required fields are repeated by the projection:
-        // on a value without edge whitespace a trim is a few byte comparisons.
-        return raw.where(usable())
-                .select(
-                        trim(col(PinFields.UNIQUE_ID)).as("unique_id"),
-                        indexOfTrimmed(trim(col(PinFields.INDEX))).as("index"),
-                        trim(col(PinFields.CATEGORY)).as("category"),
-                        text(TextRule.TITLE, col(PinFields.TITLE)).as("title"),
-                        text(TextRule.DESCRIPTION, col(PinFields.DESCRIPTION)).as("description"),
-                        text(TextRule.TAG_LIST, col(PinFields.TAG_LIST)).as("tag_list"),
-                        followerCount(col(PinFields.FOLLOWER_COUNT)).as("follower_count"),
-                        downloaded(col(PinFields.DOWNLOADED)).as("downloaded"),
-                        trim(col(PinFields.IS_IMAGE_OR_VIDEO)).as("is_image_or_video"),
-                        text(TextRule.IMAGE_SRC, col(PinFields.IMAGE_SRC)).as("image_src"),
-                        text(TextRule.SAVE_LOCATION, col(PinFields.SAVE_LOCATION)).as("save_location"),
-                        col(KAFKA_PARTITION).cast(DataTypes.IntegerType).as(KAFKA_PARTITION),
-                        col(KAFKA_OFFSET).cast(DataTypes.LongType).as(KAFKA_OFFSET),
-                        col(INGESTED_AT).cast(DataTypes.TimestampType).as(INGESTED_AT));
+        Dataset<Row> input = Arrays.asList(raw.columns()).contains(PinSchema.CORRUPT_RECORD) ? raw
+                : raw.withColumn(PinSchema.CORRUPT_RECORD, lit(null).cast(DataTypes.StringType));
+        return input.where(reason().isNull()).select(cleanColumns().toArray(Column[]::new));
     }
 
     private static Column col(String name) {
         return functions.col(name);
+    }
+
+    private static String missing(String field) {
+        return field + ": missing";
+    }
+
+    /** A column name as {@code col} reads it literally (dots and backticks in a name are not paths). */
+    private static String quoted(String name) {
+        return "`" + name.replace("`", "``") + "`";
     }
 
     /**

@@ -2,15 +2,18 @@ package dev.pinpipe.spark;
 
 import dev.pinpipe.core.db.PinTable;
 import dev.pinpipe.spark.BinaryCopy.PgType;
+import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.sql.Dataset;
@@ -23,6 +26,8 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import scala.Option;
 
 /**
@@ -88,27 +93,65 @@ public final class PostgresUpsert {
 
     /**
      * Writes a clean Dataset ({@link PinColumns#clean}): per Spark partition one connection and one
-     * transaction around the COPY and the upsert. Returns the rows written over all partitions
-     * (counted by an accumulator, which Spark applies once per successful task of an action).
-     *
-     * <p>The partitions are written from Spark's internal rows ({@code queryExecution().toRdd()}):
-     * a clean pin's strings go to the COPY as the UTF-8 bytes Spark holds, never turned into Java
-     * objects and back (as {@code foreachPartition} on rows would, for every value of every row). The
-     * job still runs as one SQL execution of the Dataset, so its observations ({@code observe}) are
-     * delivered as with any action.
+     * transaction around the COPY and the upsert. Returns the rows written over all partitions.
+     * See {@link #write(Dataset, PinTable, PostgresSettings, Quarantine, boolean)}.
      */
     public static long write(Dataset<Row> clean, PinTable table, PostgresSettings settings) {
+        return write(clean, table, settings, null, false).written();
+    }
+
+    /** The columns a job's rows carry beside {@link PinColumns#REASON} for the rows that go to {@code pins_rejected}. */
+    public static final String SOURCE = "reject_source";
+    public static final String RAW_VALUE = "raw_value";
+    public static final String RAW_LENGTH = "raw_length";
+
+    /** What one write did: rows handed to the upsert and rows quarantined, over every partition. */
+    public record WriteResult(long written, long rejected) {
+    }
+
+    /**
+     * Writes rows to {@code table} per Spark partition, one connection and one transaction each: the
+     * rows whose {@link PinColumns#REASON} is null are COPYed and upserted; the others go to
+     * {@code pins_rejected} through {@code quarantine} in the same transaction, from the columns
+     * {@link #SOURCE}, {@link #RAW_VALUE} (binary), {@link #RAW_LENGTH} (int) and the lineage. Rows
+     * without a {@link PinColumns#REASON} column are all written (then {@code quarantine} may be null).
+     * Counted by accumulators, which Spark applies once per successful task of an action.
+     *
+     * <p>Normally ({@code careful} false) a partition streams into the COPY. Should PostgreSQL still
+     * refuse a row for its data ({@link #isDataError}: a value the rules let through that the
+     * database cannot hold), the partition rolls back and the job fails with a {@link DataError}; the
+     * caller then writes again with {@code careful} true and a {@link #SOURCE} and {@link #RAW_VALUE}
+     * for every row: each partition is held in memory, written in halves under savepoints down to the
+     * single rows PostgreSQL refuses, and those are quarantined with its message as the reason. Every
+     * transaction is an upsert keyed as before, so writing again after a partial failure doubles nothing.
+     *
+     * <p>The partitions are written from Spark's internal rows ({@code queryExecution().toRdd()}): a
+     * clean pin's strings go to the COPY as the UTF-8 bytes Spark holds, never turned into Java
+     * objects and back. The job still runs as one SQL execution of the Dataset, so its scan metrics
+     * are those of the write.
+     */
+    public static WriteResult write(Dataset<Row> rows, PinTable table, PostgresSettings settings, Quarantine quarantine,
+                                    boolean careful) {
         PgType[] types;
         try (Connection connection = settings.connect()) {
             types = columnTypes(connection, table);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the columns of " + table.tableName() + " in " + settings.jdbcUrl(), e);
         }
-        int[] ordinals = ordinals(clean.schema(), types);
-        LongAccumulator written = clean.sparkSession().sparkContext().longAccumulator("rows written to " + table.tableName());
-        QueryExecution execution = clean.queryExecution();
-        VoidFunction<Iterator<InternalRow>> writePartition = rows -> {
-            if (!rows.hasNext()) {
+        StructType schema = rows.schema();
+        int[] ordinals = ordinals(schema, types);
+        RejectColumns rejectColumns = RejectColumns.of(schema, ordinals);
+        if (rejectColumns != null && quarantine == null) {
+            throw new IllegalArgumentException("rows with a " + PinColumns.REASON + " column need a quarantine");
+        }
+        if (careful && rejectColumns == null) {
+            throw new IllegalArgumentException("a careful write needs the " + PinColumns.REASON + " and reject columns");
+        }
+        LongAccumulator written = rows.sparkSession().sparkContext().longAccumulator("rows written to " + table.tableName());
+        LongAccumulator rejected = rows.sparkSession().sparkContext().longAccumulator("rows quarantined");
+        QueryExecution execution = rows.queryExecution();
+        VoidFunction<Iterator<InternalRow>> writePartition = input -> {
+            if (!input.hasNext()) {
                 return;
             }
             try (Connection connection = settings.connect()) {
@@ -119,19 +162,46 @@ public final class PostgresUpsert {
                 }
                 connection.setAutoCommit(false);
                 try {
-                    int n = copyAndUpsert(connection, table, copy -> {
-                        while (rows.hasNext()) {
-                            InternalRow row = rows.next();
-                            copy.row(ordinals.length);
-                            for (int i = 0; i < ordinals.length; i++) {
-                                copy.field(row, ordinals[i], types[i]);
+                    List<Quarantine.Rejected> rejects = new ArrayList<>();
+                    int n;
+                    if (careful) {
+                        List<InternalRow> clean = new ArrayList<>();
+                        while (input.hasNext()) {
+                            InternalRow row = input.next();
+                            if (rejectColumns.isRejected(row)) {
+                                rejects.add(rejectColumns.rejected(row, null));
+                            } else {
+                                clean.add(row.copy());
                             }
                         }
-                    });
+                        n = writeOrRefuse(connection, clean,
+                                chunk -> copyAndUpsert(connection, table, copy -> {
+                                    for (InternalRow row : chunk) {
+                                        copyRow(copy, row, ordinals, types);
+                                    }
+                                }),
+                                (row, why) -> rejects.add(rejectColumns.rejected(row, why)));
+                    } else {
+                        n = copyAndUpsert(connection, table, copy -> {
+                            while (input.hasNext()) {
+                                InternalRow row = input.next();
+                                if (rejectColumns != null && rejectColumns.isRejected(row)) {
+                                    rejects.add(rejectColumns.rejected(row, null));
+                                } else {
+                                    copyRow(copy, row, ordinals, types);
+                                }
+                            }
+                        });
+                    }
+                    int q = rejects.isEmpty() ? 0 : quarantine.upsert(connection, rejects);
                     connection.commit();
                     written.add(n);
+                    rejected.add(q);
                 } catch (SQLException | RuntimeException e) {
                     connection.rollback();
+                    if (!careful && isDataError(e)) {
+                        throw new DataError(e);
+                    }
                     throw e;
                 }
             }
@@ -140,7 +210,165 @@ public final class PostgresUpsert {
             execution.toRdd().toJavaRDD().foreachPartition(writePartition);
             return null;
         });
-        return written.value();
+        return new WriteResult(written.value(), rejected.value());
+    }
+
+    private static void copyRow(BinaryCopy copy, InternalRow row, int[] ordinals, PgType[] types) throws SQLException {
+        copy.row(ordinals.length);
+        for (int i = 0; i < ordinals.length; i++) {
+            copy.field(row, ordinals[i], types[i]);
+        }
+    }
+
+    /** Where a row's reject columns are; null when the rows have no {@link PinColumns#REASON}. */
+    private record RejectColumns(int reason, int source, int rawValue, int rawLength, int partition, int offset)
+            implements Serializable {
+
+        static RejectColumns of(StructType schema, int[] cleanOrdinals) {
+            if (!List.of(schema.fieldNames()).contains(PinColumns.REASON)) {
+                return null;
+            }
+            return new RejectColumns(schema.fieldIndex(PinColumns.REASON), schema.fieldIndex(SOURCE),
+                    schema.fieldIndex(RAW_VALUE), schema.fieldIndex(RAW_LENGTH),
+                    cleanOrdinals[PinColumns.CLEAN_COLUMNS.indexOf(PinColumns.KAFKA_PARTITION)],
+                    cleanOrdinals[PinColumns.CLEAN_COLUMNS.indexOf(PinColumns.KAFKA_OFFSET)]);
+        }
+
+        boolean isRejected(InternalRow row) {
+            return !row.isNullAt(reason);
+        }
+
+        /** The row as a reject, with its own reason or {@code refusedBecause}. */
+        Quarantine.Rejected rejected(InternalRow row, String refusedBecause) {
+            return new Quarantine.Rejected(
+                    row.isNullAt(source) ? "unknown" : row.getUTF8String(source).toString(),
+                    row.isNullAt(partition) ? null : row.getInt(partition),
+                    row.isNullAt(offset) ? null : row.getLong(offset),
+                    row.isNullAt(rawValue) ? new byte[0] : row.getBinary(rawValue),
+                    row.isNullAt(rawLength) ? 0 : row.getInt(rawLength),
+                    refusedBecause != null ? refusedBecause : row.getUTF8String(reason).toString());
+        }
+    }
+
+    /**
+     * A partition's write failed because PostgreSQL (or the COPY encoder) refused a row's data; its
+     * transaction was rolled back. The caller writes again carefully (see {@link #write}).
+     */
+    public static final class DataError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DataError(Throwable cause) {
+            super("a row's data was refused: " + refusal(cause), cause);
+        }
+    }
+
+    /**
+     * A failure caused by one row's data rather than by the database or the writer: an SQLSTATE of
+     * class 22 (data exception, e.g. an invalid byte sequence) or 23 (integrity constraint),
+     * 54000 (a value past a limit), a value the binary COPY cannot encode, or a {@link DataError}
+     * (also when it comes back from a Spark task inside a job failure). Such a failure never heals by
+     * retrying; every other one is not a data error.
+     */
+    public static boolean isDataError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DataError || t instanceof BinaryCopy.BadValue) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("22") || state.startsWith("23") || state.equals("54000")) {
+                    return true;
+                }
+            }
+            // a task failure whose exception did not travel back with it still names it
+            if (t.getMessage() != null && t.getMessage().contains(DataError.class.getName())) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** PostgreSQL's own message for a refused row (no statement text, no data), or the encoder's. */
+    static String refusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                ServerErrorMessage server = psql.getServerErrorMessage();
+                return "PostgreSQL refused the row: " + server.getMessage() + " (SQLSTATE " + server.getSQLState() + ")";
+            }
+            if (t instanceof BinaryCopy.BadValue bad) {
+                return bad.getMessage();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return String.valueOf(failure.getMessage());
+    }
+
+    /**
+     * Upserts {@code rows} ({@link #upsert}'s rows) inside the caller's transaction, and when
+     * PostgreSQL refuses some for their data ({@link #isDataError}), writes all the others: halves
+     * under savepoints down to the single rows it refuses, each handed to {@code refused} with its
+     * reason ({@link #refusal}). Returns the rows written. Other failures are thrown as they are.
+     */
+    public static int upsertOrRefuse(Connection connection, PinTable table, List<Row> rows, BiConsumer<Row, String> refused)
+            throws SQLException {
+        if (connection.getAutoCommit()) {
+            throw new IllegalStateException("upsert runs inside the caller's transaction: turn auto-commit off");
+        }
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        PgType[] types = columnTypes(connection, table);
+        int[] positions = positions(rows.get(0));
+        return writeOrRefuse(connection, rows, chunk -> copyAndUpsert(connection, table, copy -> {
+            for (Row row : chunk) {
+                copy.row(positions.length);
+                for (int i = 0; i < positions.length; i++) {
+                    copy.field(row, positions[i], types[i]);
+                }
+            }
+        }), refused);
+    }
+
+    /** Writes a chunk of rows; returns the rows written. */
+    @FunctionalInterface
+    private interface ChunkWriter<T> {
+        int write(List<T> chunk) throws SQLException;
+    }
+
+    /**
+     * {@code writer} on all of {@code rows} under a savepoint; on a data error rolled back and done
+     * again on each half, down to single rows, which are refused. k refused rows of n cost about
+     * k·log2(n) extra attempts; none when nothing is refused.
+     */
+    private static <T> int writeOrRefuse(Connection connection, List<T> rows, ChunkWriter<T> writer, BiConsumer<T, String> refused)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        Savepoint before = connection.setSavepoint();
+        try {
+            int n = writer.write(rows);
+            connection.releaseSavepoint(before);
+            return n;
+        } catch (SQLException | RuntimeException e) {
+            if (!isDataError(e)) {
+                throw e;
+            }
+            connection.rollback(before);
+            connection.releaseSavepoint(before);
+            if (rows.size() == 1) {
+                refused.accept(rows.get(0), refusal(e));
+                return 0;
+            }
+            int half = rows.size() / 2;
+            return writeOrRefuse(connection, rows.subList(0, half), writer, refused)
+                    + writeOrRefuse(connection, rows.subList(half, rows.size()), writer, refused);
+        }
     }
 
     /** Rows into a COPY: writes every row it has, a row's fields in the order of {@link PinColumns#CLEAN_COLUMNS}. */
@@ -196,10 +424,15 @@ public final class PostgresUpsert {
             BinaryCopy binary = new BinaryCopy(copy);
             rows.writeTo(binary);
             return binary.finish();
-        } finally {
+        } catch (SQLException | RuntimeException e) {
             if (copy.isActive()) {
-                copy.cancelCopy();
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException cancel) {
+                    e.addSuppressed(cancel);
+                }
             }
+            throw e;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pinpipe.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pinpipe.core.PinFields;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -86,18 +88,22 @@ class PinColumnsEdgeCasesTest {
         StructType schema = new StructType().add(PinFields.INDEX, DataTypes.StringType)
                 .add(PinFields.UNIQUE_ID, DataTypes.StringType).add(PinFields.CATEGORY, DataTypes.StringType)
                 .add("id", DataTypes.LongType);
-        List<Row> results = TestSpark.session().createDataFrame(rows, schema)
-                .select(col("id"), PinColumns.usable()).collectAsList();
+        Dataset<Row> raw = TestSpark.session().createDataFrame(rows, schema);
+        for (String field : PinFields.ALL.subList(3, PinFields.ALL.size())) {
+            raw = raw.withColumn(field, lit(null).cast(DataTypes.StringType));
+        }
+        List<Row> results = raw.withColumn(PinSchema.CORRUPT_RECORD, lit(null).cast(DataTypes.StringType))
+                .select(col("id"), PinColumns.reason()).collectAsList();
 
         assertThat(results).hasSize(INDEXES.size());
         for (Row row : results) {
-            String raw = INDEXES.get((int) row.getLong(0));
-            assertThat(row.getBoolean(1)).as("usable index %s", raw.chars().mapToObj(Integer::toHexString).toList())
-                    .isEqualTo(plainIndex(raw) != null);
+            String index = INDEXES.get((int) row.getLong(0));
+            assertThat(row.getString(1)).as("reason of index %s", index.chars().mapToObj(Integer::toHexString).toList())
+                    .isEqualTo(plainIndex(index) != null ? null : PinColumns.INDEX_NOT_AN_INT);
         }
     }
 
-    /** The rule {@code usable()} applies to {@code index}: trimmed, plain digits, fitting an int. */
+    /** The rule {@link PinColumns#reason()} applies to {@code index}: trimmed, plain digits, fitting an int. */
     private static Integer plainIndex(String raw) {
         String text = Text.trim(raw);
         if (!DIGITS.matcher(text).matches()) {

@@ -8,16 +8,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pinpipe.core.PinFields;
 import dev.pinpipe.core.SamplePins;
 import dev.pinpipe.core.db.PinTable;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** The shared sample through Spark's JSON reader (explicit schema) and {@link PinColumns#clean}, compared column by column. */
@@ -87,6 +92,49 @@ class PinColumnsSampleTest {
         List<Row> rows = PinColumns.clean(withLineage(read(lines))).collectAsList();
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).getString(2)).isEqualTo("art");
+    }
+
+    @Test
+    void theReasonNamesTheFirstProblemAndIsNullForAWritablePin() {
+        String id = "c5521660-f3a3-4571-b476-189975a3adb3";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("{\"index\": 1, \"unique_id\": \" " + id + "\\n\", \"category\": \" art \", \"title\": \"\\u2028\"}", null);
+        cases.put("not json at all", PinColumns.NOT_JSON_OBJECT);
+        cases.put("[]", PinColumns.NOT_JSON_OBJECT);
+        cases.put("[{\"index\": 1}]", PinColumns.NOT_JSON_OBJECT);
+        cases.put("7", PinColumns.NOT_JSON_OBJECT);
+        cases.put("", PinColumns.NOT_JSON_OBJECT);
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": ", PinColumns.NOT_JSON_OBJECT);
+        cases.put("{}", "index: missing");
+        cases.put("{\"index\": 12345678901234567890, \"unique_id\": \"" + id + "\", \"category\": \"art\"}", PinColumns.INDEX_NOT_AN_INT);
+        cases.put("{\"index\": 1, \"category\": \"art\"}", "unique_id: missing");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\\u2028\", \"category\": \"art\"}", "unique_id: not a UUID");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\\u0085\", \"category\": \"art\"}", "unique_id: not a UUID");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\"}", "category: missing");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \" \\t\"}", "category: blank");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \"\\u2003\"}", null);
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \"art\", \"title\": \"a\\u0000b\"}",
+                "title: contains U+0000");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \"art\", \"save_location\": \"\\u0000\"}",
+                "save_location: contains U+0000");
+        List<String> lines = new ArrayList<>(cases.keySet());
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            rows.add(RowFactory.create(i, lines.get(i).getBytes(StandardCharsets.UTF_8)));
+        }
+        rows.add(RowFactory.create(-1, null));
+        rows.add(RowFactory.create(-2, new byte[] {'{', (byte) 0xC3, '}'}));
+        StructType schema = new StructType().add("id", DataTypes.IntegerType).add("value", DataTypes.BinaryType);
+        Column text = col("value").cast(DataTypes.StringType);
+        List<Row> reasons = PinColumns.parse(TestSpark.session().createDataFrame(rows, schema), text)
+                .select(col("id"), PinColumns.reason(text)).collectAsList();
+
+        assertThat(reasons).hasSize(rows.size());
+        for (Row row : reasons) {
+            int id1 = row.getInt(0);
+            String expected = id1 == -1 ? PinColumns.NULL_VALUE : id1 == -2 ? PinColumns.NOT_UTF8 : cases.get(lines.get(id1));
+            assertThat(row.getString(1)).as("reason of %s", id1 < 0 ? id1 : lines.get(id1)).isEqualTo(expected);
+        }
     }
 
     @Test

@@ -137,14 +137,82 @@ class PostgresUpsertIT {
     }
 
     @Test
-    void aNulCharIsDroppedAndAnUpperCaseUuidIsTheSamePin() throws SQLException {
-        upsert(PinTable.PINS_BATCH, List.of(pin(A.toUpperCase(Locale.ROOT), 1, "nul\u0000inside\u0000")));
+    void anUpperCaseUuidIsTheSamePin() throws SQLException {
+        upsert(PinTable.PINS_BATCH, List.of(pin(A.toUpperCase(Locale.ROOT), 1, "first")));
         upsert(PinTable.PINS_BATCH, List.of(pin(A, 2, "second")));
         assertThat(titles(PinTable.PINS_BATCH)).containsOnly(Map.entry(A, "second"));
+    }
 
-        var dataset = TestSpark.session().createDataFrame(List.of(pin(B, 1, "\u0000nul\u0000inside")), CLEAN);
-        PostgresUpsert.write(dataset, PinTable.PINS_STREAM, settings);
-        assertThat(titles(PinTable.PINS_STREAM)).containsOnly(Map.entry(B, "nulinside"));
+    @Test
+    void rowsPostgresRefusesAreHandedBackAndTheOthersWritten() throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(pin(String.format("00000000-0000-4000-8000-%012d", i), i, "pin " + i));
+        }
+        rows.set(7, pin(A, 7, "nul\u0000inside"));
+        rows.set(31, pin("not-a-uuid", 31, "x"));
+        assertThatThrownBy(() -> upsert(PinTable.PINS_BATCH, rows)).satisfies(e -> assertThat(PostgresUpsert.isDataError(e)).isTrue());
+        assertThat(titles(PinTable.PINS_BATCH)).isEmpty();
+
+        Map<String, String> refused = new HashMap<>();
+        try (Connection c = settings.connect()) {
+            c.setAutoCommit(false);
+            int written = PostgresUpsert.upsertOrRefuse(c, PinTable.PINS_BATCH, rows, (row, why) -> refused.put(row.getString(0), why));
+            c.commit();
+            assertThat(written).isEqualTo(38);
+        }
+        assertThat(refused).containsOnlyKeys(A, "not-a-uuid");
+        assertThat(refused.get(A)).contains("PostgreSQL refused the row", "0x00");
+        assertThat(refused.get("not-a-uuid")).contains("not a UUID");
+        assertThat(titles(PinTable.PINS_BATCH)).hasSize(38).containsEntry("00000000-0000-4000-8000-000000000039", "pin 39");
+    }
+
+    @Test
+    void aDatasetWithReasonsQuarantinesItsRejectsInTheSameTransactions() throws SQLException {
+        try (Connection c = settings.connect(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM pins_rejected WHERE run_id = 'upsert-it'");
+        }
+        StructType withRejects = new StructType().add(PinColumns.REASON, DataTypes.StringType);
+        for (var field : CLEAN.fields()) {
+            withRejects = withRejects.add(field);
+        }
+        withRejects = withRejects.add(PostgresUpsert.SOURCE, DataTypes.StringType).add(PostgresUpsert.RAW_VALUE, DataTypes.BinaryType)
+                .add(PostgresUpsert.RAW_LENGTH, DataTypes.IntegerType);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String reason = i % 10 == 3 ? "index: missing" : null;
+            Row pin = pin(String.format("00000000-0000-4000-8000-%012d", i), i, i == 17 ? "nul\u0000" : "pin " + i);
+            Object[] values = new Object[withRejects.size()];
+            values[0] = reason;
+            System.arraycopy(((GenericRowWithSchema) pin).values(), 0, values, 1, CLEAN.size());
+            values[values.length - 3] = "test:" + i;
+            values[values.length - 2] = ("raw " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            values[values.length - 1] = 100 + i;
+            rows.add(new GenericRowWithSchema(values, withRejects));
+        }
+        var dataset = TestSpark.session().createDataFrame(rows, withRejects).repartition(3);
+        Quarantine quarantine = new Quarantine("batch", "upsert-it", 0);
+        assertThatThrownBy(() -> PostgresUpsert.write(dataset, PinTable.PINS_STREAM, settings, quarantine, false))
+                .satisfies(e -> assertThat(PostgresUpsert.isDataError(e)).as("%s", e).isTrue());
+
+        PostgresUpsert.WriteResult result = PostgresUpsert.write(dataset, PinTable.PINS_STREAM, settings, quarantine, true);
+        assertThat(result).isEqualTo(new PostgresUpsert.WriteResult(26, 4));
+        assertThat(titles(PinTable.PINS_STREAM)).hasSize(26).doesNotContainKey("00000000-0000-4000-8000-000000000017");
+        Map<String, String> reasons = new HashMap<>();
+        try (Connection c = settings.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT source, reason, raw_length, convert_from(raw_value, 'UTF8'), kafka_offset"
+                     + " FROM pins_rejected WHERE job = 'batch' AND run_id = 'upsert-it'")) {
+            while (rs.next()) {
+                reasons.put(rs.getString(1), rs.getString(2));
+                int i = Integer.parseInt(rs.getString(1).substring("test:".length()));
+                assertThat(rs.getInt(3)).isEqualTo(100 + i);
+                assertThat(rs.getString(4)).isEqualTo("raw " + i);
+                assertThat(rs.getLong(5)).isEqualTo(i);
+            }
+        }
+        assertThat(reasons).containsOnlyKeys("test:3", "test:13", "test:23", "test:17");
+        assertThat(reasons.get("test:3")).isEqualTo("index: missing");
+        assertThat(reasons.get("test:17")).contains("0x00");
     }
 
     @Test
