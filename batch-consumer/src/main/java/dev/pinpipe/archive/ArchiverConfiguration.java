@@ -2,6 +2,12 @@ package dev.pinpipe.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.support.KafkaUtils;
+import org.springframework.kafka.support.SendResult;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.slf4j.Logger;
@@ -47,7 +53,7 @@ class ArchiverConfiguration {
      */
     @Bean
     DeadLetterPublishingRecoverer deadLetterRecoverer(KafkaOperations<?, ?> template, ArchiveProperties properties) {
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+        DeadLetterPublishingRecoverer recoverer = new CauseKeepingRecoverer(template,
                 (record, exception) -> new TopicPartition(properties.dltTopic(), -1));
         recoverer.excludeHeader(HeadersToAdd.EX_STACKTRACE);
         return recoverer;
@@ -83,6 +89,32 @@ class ArchiverConfiguration {
         // looked up when the container is created: the archiver's own @KafkaListener refers to this factory
         factory.setContainerCustomizer(c -> c.getContainerProperties().setConsumerRebalanceListener(archiver.getObject()));
         return factory;
+    }
+
+    /**
+     * The standard recoverer, except that a send refused at once (the producer's own record-size check
+     * throws from {@code send}) is thrown with its cause: the stock one logs it and throws without it,
+     * and {@link DeadLetters} needs the cause to tell a record too large (permanent) from an outage.
+     */
+    static final class CauseKeepingRecoverer extends DeadLetterPublishingRecoverer {
+
+        CauseKeepingRecoverer(KafkaOperations<?, ?> template,
+                BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> destinationResolver) {
+            super(template, destinationResolver);
+        }
+
+        @Override
+        protected void publish(ProducerRecord<Object, Object> outRecord, KafkaOperations<Object, Object> template,
+                ConsumerRecord<?, ?> inRecord) {
+            CompletableFuture<SendResult<Object, Object>> result;
+            try {
+                result = template.send(outRecord);
+            } catch (RuntimeException e) {
+                throw new KafkaException("Dead-letter publication to " + outRecord.topic() + " failed for: "
+                        + KafkaUtils.format(inRecord), e);
+            }
+            verifySendResult(template, outRecord, result, inRecord);
+        }
     }
 
     /** Says when archiving stalls (S3 or Kafka unavailable) and that it is still retrying, without a line per attempt. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.PinValidator;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,8 @@ class PinArchiverIT {
 
     private static final int PARTITIONS = 3;
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** A value this large fits the topic (the producer's and broker's 1 MiB) but not the DLT with its headers. */
+    private static final int NEAR_LIMIT = 1024 * 1024 - 256;
 
     private static LocalStack stack;
     private static Admin admin;
@@ -183,6 +187,169 @@ class PinArchiverIT {
         it.assertExactlyOnce(pins, 50);
     }
 
+    /**
+     * A hostile mix on one partition, interleaved with valid pins: every hostile record reaches the
+     * DLT exactly once with its reason and coordinates, every valid pin the archive once in canonical
+     * form, and the group commits the end of the partition (no stall, no retry loop).
+     */
+    @Test
+    void hostileRecordsGoToTheDeadLetterTopicAndThePartitionKeepsMoving() throws Exception {
+        Scenario it = new Scenario("hostile");
+        Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+        String pin = pinJson(UUID.randomUUID().toString(), "");
+        hostile.put("UTF-16LE", pin.getBytes(StandardCharsets.UTF_16LE));
+        hostile.put("UTF-16LE, ASCII only", ("{\"index\":1,\"unique_id\":\"" + UUID.randomUUID() + "\",\"category\":\"art\"}")
+                .getBytes(StandardCharsets.UTF_16LE));
+        hostile.put("UTF-16BE", pin.getBytes(StandardCharsets.UTF_16BE));
+        hostile.put("UTF-16LE with BOM", concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, pin.getBytes(StandardCharsets.UTF_16LE)));
+        hostile.put("UTF-16BE with BOM", pin.getBytes(StandardCharsets.UTF_16)); // Java writes FE FF first
+        hostile.put("UTF-32BE", pin.getBytes(java.nio.charset.Charset.forName("UTF-32BE")));
+        hostile.put("Latin-1", pin.getBytes(StandardCharsets.ISO_8859_1));
+        String open = pinJson(UUID.randomUUID().toString(), ",\"x\":\"");
+        hostile.put("overlong UTF-8", concat(open.substring(0, open.length() - 1).getBytes(StandardCharsets.UTF_8),
+                new byte[] {(byte) 0xC0, (byte) 0xAF, '"', '}'}));
+        hostile.put("lone surrogate escape", pinJson(UUID.randomUUID().toString(), ",\"description\":\"a\\ud800b\"")
+                .getBytes(StandardCharsets.UTF_8));
+        hostile.put("null value", null);
+        hostile.put("empty value", new byte[0]);
+        hostile.put("empty array", "[]".getBytes(StandardCharsets.UTF_8));
+        hostile.put("deep nesting", pinJson(UUID.randomUUID().toString(), ",\"nested\":" + "[".repeat(100) + "]".repeat(100))
+                .getBytes(StandardCharsets.UTF_8));
+        hostile.put("duplicate key", pinJson(UUID.randomUUID().toString(), ",\"category\":\"again\"").getBytes(StandardCharsets.UTF_8));
+        hostile.put("U+0000 in category", ("{\"index\":1,\"unique_id\":\"" + UUID.randomUUID() + "\",\"category\":\"a\\u0000b\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        StringBuilder manyProblems = new StringBuilder(pinJson(UUID.randomUUID().toString(), ""));
+        manyProblems.setLength(manyProblems.length() - 1);
+        manyProblems.append(",\"x\":[\"\\ud800\"");
+        for (int i = 1; i < 3000; i++) {
+            manyProblems.append(",\"\\ud800\""); // a lone surrogate in each of 3000 strings
+        }
+        manyProblems.append("]");
+        hostile.put("thousands of problems", manyProblems.append('}').toString().getBytes(StandardCharsets.UTF_8));
+        // fits the topic (1 MiB) but not the DLT once the DLT headers are added
+        String big = "{\"index\":1,\"category\":\"big\",\"title\":\"";
+        hostile.put("near the size limit", (big + "x".repeat(NEAR_LIMIT - big.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8));
+
+        // valid pins a strict reader might stumble on: archived in their canonical form
+        String upperId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        String postedLineage = ",\"_kafka\":{\"partition\":9,\"offset\":9223372036854775807}";
+        List<byte[]> odd = List.of(
+                pinJson(" \\t" + upperId + "  ", "").getBytes(StandardCharsets.UTF_8),
+                concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                        pinJson(UUID.randomUUID().toString(), "").replace(",", ",\r\n  ").getBytes(StandardCharsets.UTF_8)),
+                pinJson(UUID.randomUUID().toString(), postedLineage).getBytes(StandardCharsets.UTF_8));
+        List<byte[]> good = TestPins.generate(hostile.size());
+
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        List<Boolean> isHostile = new ArrayList<>();
+        int i = 0;
+        for (byte[] value : hostile.values()) {
+            keys.add(TestPins.uniqueId(good.get(i)).getBytes(StandardCharsets.UTF_8));
+            values.add(good.get(i++));
+            isHostile.add(false);
+            // one key that is not UTF-8 either: the DLT must keep it byte for byte
+            keys.add(i == 1 ? new byte[] {(byte) 0xFF, 0, (byte) 0xC0} : UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            values.add(value);
+            isHostile.add(true);
+            if (i <= odd.size()) {
+                keys.add(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+                values.add(odd.get(i - 1));
+                isHostile.add(false);
+            }
+        }
+        List<String> reasons = new ArrayList<>(hostile.keySet());
+
+        List<org.apache.kafka.clients.producer.RecordMetadata> sent;
+        List<ConsumerRecord<byte[], byte[]>> dead;
+        try (ConfigurableApplicationContext archiver = it.startArchiver(7, "1s")) {
+            sent = it.produceRawToPartition0(keys, values);
+            int validCount = good.size() + odd.size();
+            it.awaitFullyArchived(validCount);
+
+            MeterRegistry metrics = archiver.getBean(MeterRegistry.class);
+            assertThat(metrics.counter("pinpipe.archive.dead.lettered").count()).isEqualTo(hostile.size());
+            assertThat(metrics.counter("pinpipe.archive.dead.lettered.truncated").count()).isEqualTo(1);
+            assertThat(metrics.counter("pinpipe.archive.records").count()).isEqualTo(validCount);
+            dead = it.deadLetters(hostile.size());
+        }
+
+        // the archive: each valid pin once, as its canonical form plus lineage
+        List<String> expectedLines = new ArrayList<>();
+        List<Long> hostileOffsets = new ArrayList<>();
+        for (int k = 0; k < values.size(); k++) {
+            org.apache.kafka.clients.producer.RecordMetadata at = sent.get(k);
+            if (isHostile.get(k)) {
+                hostileOffsets.add(at.offset());
+                continue;
+            }
+            String canonical = new String(PinValidator.validate(values.get(k)).canonical(), StandardCharsets.UTF_8)
+                    .replace(postedLineage, "");
+            expectedLines.add(canonical.substring(0, canonical.length() - 1) + ",\"_kafka\":{\"partition\":0,\"offset\":"
+                    + at.offset() + ",\"timestamp\":" + at.timestamp() + "}}");
+        }
+        List<String> lines = it.archive().rawLines();
+        assertThat(lines).containsExactlyInAnyOrderElementsOf(expectedLines);
+        assertThat(lines).filteredOn(line -> line.contains(upperId.toLowerCase(java.util.Locale.ROOT))).singleElement()
+                .satisfies(line -> assertThat(line).contains("\"unique_id\":\"" + upperId.toLowerCase(java.util.Locale.ROOT) + "\","));
+        assertThat(String.join("\n", lines)).doesNotContain(upperId).doesNotContain("\r").doesNotContain("9223372036854775807");
+
+        // the DLT: each hostile record once, as produced, with every standard header
+        assertThat(dead).extracting(r -> longHeader(r, "kafka_dlt-original-offset")).containsExactlyElementsOf(hostileOffsets);
+        for (int k = 0, h = 0; k < values.size(); k++) {
+            if (!isHostile.get(k)) {
+                continue;
+            }
+            ConsumerRecord<byte[], byte[]> letter = dead.get(h);
+            String what = reasons.get(h++);
+            assertThat(textHeader(letter, "kafka_dlt-original-topic")).as(what).isEqualTo(it.topic);
+            assertThat(intHeader(letter, "kafka_dlt-original-partition")).as(what).isZero();
+            assertThat(longHeader(letter, "kafka_dlt-original-timestamp")).as(what).isEqualTo(sent.get(k).timestamp());
+            assertThat(textHeader(letter, "kafka_dlt-original-timestamp-type")).as(what).isEqualTo("CreateTime");
+            assertThat(textHeader(letter, "kafka_dlt-original-consumer-group")).as(what).isEqualTo(it.group);
+            assertThat(textHeader(letter, "kafka_dlt-exception-fqcn")).as(what).isEqualTo(InvalidPinException.class.getName());
+            assertThat(textHeader(letter, "kafka_dlt-exception-message")).as(what).isNotBlank()
+                    .hasSizeLessThanOrEqualTo(InvalidPinException.MAX_REASON_CHARS);
+            assertThat(letter.headers().lastHeader("kafka_dlt-exception-stacktrace")).as(what).isNull();
+            assertThat(letter.key()).as(what).isEqualTo(keys.get(k));
+            if (what.equals("near the size limit")) {
+                assertThat(letter.value()).isEqualTo(Arrays.copyOf(values.get(k), DeadLetters.KEPT_BYTES));
+                assertThat(textHeader(letter, DeadLetters.TRUNCATED_HEADER)).startsWith("value " + values.get(k).length + " bytes, 65536 kept");
+                assertThat(textHeader(letter, "kafka_dlt-exception-message")).contains("unique_id: is required");
+            } else {
+                assertThat(letter.value()).as(what).isEqualTo(values.get(k));
+                assertThat(letter.headers().lastHeader(DeadLetters.TRUNCATED_HEADER)).as(what).isNull();
+            }
+        }
+        Map<String, String> reasonOf = new HashMap<>();
+        for (int h = 0; h < dead.size(); h++) {
+            reasonOf.put(reasons.get(h), textHeader(dead.get(h), "kafka_dlt-exception-message"));
+        }
+        assertThat(reasonOf.get("UTF-16LE")).contains("not UTF-8");
+        assertThat(reasonOf.get("UTF-16LE, ASCII only")).contains("NUL byte");
+        assertThat(reasonOf.get("UTF-16BE with BOM")).contains("not UTF-8");
+        assertThat(reasonOf.get("Latin-1")).contains("not UTF-8");
+        assertThat(reasonOf.get("lone surrogate escape")).contains("description: holds a lone surrogate");
+        assertThat(reasonOf.get("null value")).contains("empty");
+        assertThat(reasonOf.get("empty array")).contains("must be one JSON object");
+        assertThat(reasonOf.get("deep nesting")).contains("is not valid JSON");
+        assertThat(reasonOf.get("duplicate key")).contains("Duplicate field 'category'");
+        assertThat(reasonOf.get("U+0000 in category")).contains("category: must not contain U+0000");
+        assertThat(reasonOf.get("thousands of problems")).contains("x: holds a lone surrogate").endsWith("; and 2980 more");
+    }
+
+    /** A valid pin's JSON with {@code extra} members (each starting with a comma) before its closing brace. */
+    private static String pinJson(String uniqueId, String extra) {
+        return "{\"index\": 3, \"unique_id\": \"" + uniqueId + "\", \"category\": \"diy-and-crafts\", "
+                + "\"title\": \"caf\u00e9 \u2615 \uD83D\uDE00\", \"follower_count\": \"51k\"" + extra + "}";
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     private static int intHeader(ConsumerRecord<?, ?> record, String name) {
         return ByteBuffer.wrap(header(record, name)).getInt();
     }
@@ -267,6 +434,20 @@ class PinArchiverIT {
             }
         }
 
+        /** Sends key/value pairs to partition 0 in order, one at a time; returns where each landed. */
+        List<org.apache.kafka.clients.producer.RecordMetadata> produceRawToPartition0(List<byte[]> keys, List<byte[]> values)
+                throws Exception {
+            List<org.apache.kafka.clients.producer.RecordMetadata> sent = new ArrayList<>();
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < values.size(); i++) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, 0, keys.get(i), values.get(i))).get());
+                }
+            }
+            return sent;
+        }
+
         /** The pin's unique_id as the API keys it; poison gets a random key. */
         private static String keyOf(byte[] value) {
             try {
@@ -344,11 +525,15 @@ class PinArchiverIT {
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 consumer.subscribe(List.of("PinterestTopic.DLT"));
                 long deadline = System.nanoTime() + WAIT.toNanos();
-                while (found.size() < count && System.nanoTime() < deadline) {
+                long settled = Long.MAX_VALUE; // after the count is reached, a few more polls: a duplicate would show
+                while (System.nanoTime() < Math.min(deadline, settled)) {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                         if (topic.equals(textHeader(record, "kafka_dlt-original-topic"))) {
                             found.add(record);
                         }
+                    }
+                    if (found.size() >= count && settled == Long.MAX_VALUE) {
+                        settled = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                     }
                 }
             }
