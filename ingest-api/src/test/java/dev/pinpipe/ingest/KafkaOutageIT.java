@@ -38,7 +38,10 @@ import picocli.CommandLine;
  * (never a hang, never a 200), recovers when the broker is back, and every pin it acknowledged is on the topic.
  */
 @ExtendWith(LocalStackExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // a producer buffer a batch of 1 000 large pins overflows while the broker is down: each send past
+        // it blocks for max.block.ms, which is what a request must not wait once per pin
+        "spring.kafka.producer.buffer-memory=512KB", "pinpipe.ingest.max-body-size=64KB"})
 class KafkaOutageIT {
 
     /** The producer gives up after delivery.timeout.ms (3 s) or max.block.ms (2 s); allow for a slow machine. */
@@ -116,6 +119,45 @@ class KafkaOutageIT {
             assertThat(r.partition()).isEqualTo(ack.get("partition").intValue());
             assertThat(r.offset()).isEqualTo(ack.get("offset").longValue());
         }));
+    }
+
+    @Test
+    void aBatchOf1000PinsDuringAnOutageIs503WithinOneDeadlineNotOneWaitPerPin(LocalStack stack) throws Exception {
+        Api api = new Api(port);
+        HttpResponse<String> healthy = api.postJson("/pins", largePins(1_000));
+        assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(200);
+        assertThat(TestPins.parse(healthy.body()).get("accepted").intValue()).isEqualTo(1_000);
+
+        stack.stopKafka();
+        try {
+            await().atMost(BOUND.plusSeconds(5)).until(() -> api.postJson("/pin", TestPins.fresh(1).get(0)).statusCode() == 503);
+            for (int round = 0; round < 3; round++) {
+                String batch = largePins(1_000);
+                long start = System.nanoTime();
+                HttpResponse<String> response = api.postJson("/pins", batch);
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                System.out.printf("broker down: /pins of 1000 pins (%d bytes) answered %d in %d ms%n",
+                        batch.length(), response.statusCode(), took.toMillis());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+                assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
+                assertThat(took).isLessThan(BOUND);
+            }
+        } finally {
+            stack.startKafka();
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> api.postJson("/pins", largePins(20)).statusCode() == 200);
+    }
+
+    /** A JSON array of {@code n} fresh pins, each with ~2 KB of random (hardly compressible) text. */
+    static String largePins(int n) {
+        java.util.Random random = new java.util.Random();
+        return TestPins.fresh(n).stream().map(pin -> {
+            byte[] noise = new byte[1_500];
+            random.nextBytes(noise);
+            com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) TestPins.parse(pin);
+            node.put("description", java.util.Base64.getEncoder().encodeToString(noise));
+            return node.toString();
+        }).collect(Collectors.joining(",", "[", "]"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.pinpipe.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.PinValidator;
 import dev.pinpipe.emulator.EmulatorMain;
 import dev.pinpipe.emulator.PinGenerator;
 import dev.pinpipe.localstack.LocalStack;
@@ -33,7 +34,7 @@ import picocli.CommandLine;
 /** The API against a real broker (local-stack): what it acknowledges is on the topic once, what it refuses is not. */
 @ExtendWith(LocalStackExtension.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"pinpipe.ingest.max-batch-pins=50", "pinpipe.ingest.max-body-size=64KB"})
+        properties = {"pinpipe.ingest.max-batch-pins=50", "pinpipe.ingest.max-body-size=64KB", "pinpipe.ingest.max-batch-body-size=1MB"})
 class PinIngestIT {
 
     static final String TOPIC = "PinterestTopic";
@@ -56,7 +57,7 @@ class PinIngestIT {
     }
 
     @Test
-    void acknowledgedPinIsOnTopicExactlyOnceWithItsKeyAndPostedBytes() {
+    void acknowledgedPinIsOnTopicExactlyOnceWithItsKeyAndCanonicalForm() {
         List<String> pins = TestPins.fresh(40);
         Map<String, JsonNode> acks = new java.util.HashMap<>();
         for (int i = 0; i < pins.size(); i++) {
@@ -74,7 +75,7 @@ class PinIngestIT {
             String id = TestPins.uniqueId(pin);
             assertThat(onTopic.get(id)).as(id).hasSize(1);
             ConsumerRecord<String, byte[]> record = onTopic.get(id).get(0);
-            assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(pin);
+            assertThat(record.value()).isEqualTo(canonical(pin));
             assertThat(record.partition()).isEqualTo(acks.get(id).get("partition").intValue());
             assertThat(record.offset()).isEqualTo(acks.get(id).get("offset").longValue());
         }
@@ -104,13 +105,13 @@ class PinIngestIT {
         Map<String, List<ConsumerRecord<String, byte[]>>> onTopic = byKey(ids);
         for (String pin : valid) {
             assertThat(onTopic.get(TestPins.uniqueId(pin))).hasSize(1)
-                    .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(pin));
+                    .allSatisfy(r -> assertThat(r.value()).isEqualTo(canonical(pin)));
         }
         assertThat(onTopic).doesNotContainKey(TestPins.uniqueId(invalid));
     }
 
     @Test
-    void batchAsNdjsonPublishesEachLineAsPosted() {
+    void batchAsNdjsonPublishesEachLineInCanonicalForm() {
         List<String> pins = TestPins.fresh(8);
         byte[] body = (String.join("\n", pins) + "\n").getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = api.post("/pins", "application/x-ndjson", body);
@@ -121,7 +122,7 @@ class PinIngestIT {
                 byKey(pins.stream().map(TestPins::uniqueId).collect(Collectors.toSet()));
         for (String pin : pins) {
             assertThat(onTopic.get(TestPins.uniqueId(pin))).hasSize(1)
-                    .allSatisfy(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(pin));
+                    .allSatisfy(r -> assertThat(r.value()).isEqualTo(canonical(pin)));
         }
     }
 
@@ -210,6 +211,11 @@ class PinIngestIT {
         return TopicReader.readAll(stack.kafkaBootstrap(), TOPIC, READ_TIMEOUT).stream()
                 .filter(r -> keys.contains(r.key()))
                 .collect(Collectors.groupingBy(ConsumerRecord::key));
+    }
+
+    /** What the API publishes for a posted pin: pin-core's canonical form of it. */
+    static byte[] canonical(String pin) {
+        return PinValidator.validate(pin.getBytes(StandardCharsets.UTF_8)).canonical();
     }
 
     private static List<String> fields(JsonNode withErrors) {
