@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /** Generated batches: a batch's pins are exactly what pin-core says of each pin alone; no body crashes the parser. */
-class PinBatchParserProperties {
+class PinBatchParserPropertiesTest {
 
     private final PinBatchParser parser = new PinBatchParser(50, 4_096);
 
@@ -59,7 +59,7 @@ class PinBatchParserProperties {
         Arbitrary<String> spelledId = Combinators.combine(id, Arbitraries.of("", " ", "\\t", "\\u2028", "\\n "),
                 Arbitraries.of(true, false)).as((u, pad, upper) -> pad + (upper ? u.toUpperCase(Locale.ROOT) : u) + pad);
         Arbitrary<String> text = Arbitraries.strings().withCharRange('\u0000', '\uFFFF').ofMaxLength(12)
-                .map(PinBatchParserProperties::jsonString);
+                .map(PinBatchParserPropertiesTest::jsonString);
         Arbitrary<String> pin = Combinators.combine(spelledId, text, Arbitraries.integers().between(-2, 99),
                 Arbitraries.of("", ", \"extra\": [1, {\"a\": null}]", ", \"title\": 5", ", \"x\": \"\\ud800\"", ", \"category\": \"dup\""))
                 .as((u, t, index, more) -> "{\"index\": " + index + ", \"unique_id\": \"" + u + "\", \"category\": " + t
