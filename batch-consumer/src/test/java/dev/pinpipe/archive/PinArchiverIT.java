@@ -10,12 +10,15 @@ import dev.pinpipe.localstack.LocalStackExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -34,6 +37,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -195,7 +199,7 @@ class PinArchiverIT {
     @Test
     void hostileRecordsGoToTheDeadLetterTopicAndThePartitionKeepsMoving() throws Exception {
         Scenario it = new Scenario("hostile");
-        Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> hostile = new LinkedHashMap<>();
         String pin = pinJson(UUID.randomUUID().toString(), "");
         hostile.put("UTF-16LE", pin.getBytes(StandardCharsets.UTF_16LE));
         hostile.put("UTF-16LE, ASCII only", ("{\"index\":1,\"unique_id\":\"" + UUID.randomUUID() + "\",\"category\":\"art\"}")
@@ -203,7 +207,7 @@ class PinArchiverIT {
         hostile.put("UTF-16BE", pin.getBytes(StandardCharsets.UTF_16BE));
         hostile.put("UTF-16LE with BOM", concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, pin.getBytes(StandardCharsets.UTF_16LE)));
         hostile.put("UTF-16BE with BOM", pin.getBytes(StandardCharsets.UTF_16)); // Java writes FE FF first
-        hostile.put("UTF-32BE", pin.getBytes(java.nio.charset.Charset.forName("UTF-32BE")));
+        hostile.put("UTF-32BE", pin.getBytes(Charset.forName("UTF-32BE")));
         hostile.put("Latin-1", pin.getBytes(StandardCharsets.ISO_8859_1));
         String open = pinJson(UUID.randomUUID().toString(), ",\"x\":\"");
         hostile.put("overlong UTF-8", concat(open.substring(0, open.length() - 1).getBytes(StandardCharsets.UTF_8),
@@ -231,7 +235,7 @@ class PinArchiverIT {
         hostile.put("near the size limit", (big + "x".repeat(NEAR_LIMIT - big.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8));
 
         // valid pins a strict reader might stumble on: archived in their canonical form
-        String upperId = UUID.randomUUID().toString().toUpperCase(java.util.Locale.ROOT);
+        String upperId = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
         String postedLineage = ",\"_kafka\":{\"partition\":9,\"offset\":9223372036854775807}";
         List<byte[]> odd = List.of(
                 pinJson(" \\t" + upperId + "  ", "").getBytes(StandardCharsets.UTF_8),
@@ -260,7 +264,7 @@ class PinArchiverIT {
         }
         List<String> reasons = new ArrayList<>(hostile.keySet());
 
-        List<org.apache.kafka.clients.producer.RecordMetadata> sent;
+        List<RecordMetadata> sent;
         List<ConsumerRecord<byte[], byte[]>> dead;
         try (ConfigurableApplicationContext archiver = it.startArchiver(7, "1s")) {
             sent = it.produceRawToPartition0(keys, values);
@@ -278,7 +282,7 @@ class PinArchiverIT {
         List<String> expectedLines = new ArrayList<>();
         List<Long> hostileOffsets = new ArrayList<>();
         for (int k = 0; k < values.size(); k++) {
-            org.apache.kafka.clients.producer.RecordMetadata at = sent.get(k);
+            RecordMetadata at = sent.get(k);
             if (isHostile.get(k)) {
                 hostileOffsets.add(at.offset());
                 continue;
@@ -290,8 +294,8 @@ class PinArchiverIT {
         }
         List<String> lines = it.archive().rawLines();
         assertThat(lines).containsExactlyInAnyOrderElementsOf(expectedLines);
-        assertThat(lines).filteredOn(line -> line.contains(upperId.toLowerCase(java.util.Locale.ROOT))).singleElement()
-                .satisfies(line -> assertThat(line).contains("\"unique_id\":\"" + upperId.toLowerCase(java.util.Locale.ROOT) + "\","));
+        assertThat(lines).filteredOn(line -> line.contains(upperId.toLowerCase(Locale.ROOT))).singleElement()
+                .satisfies(line -> assertThat(line).contains("\"unique_id\":\"" + upperId.toLowerCase(Locale.ROOT) + "\","));
         assertThat(String.join("\n", lines)).doesNotContain(upperId).doesNotContain("\r").doesNotContain("9223372036854775807");
 
         // the DLT: each hostile record once, as produced, with every standard header
@@ -435,9 +439,9 @@ class PinArchiverIT {
         }
 
         /** Sends key/value pairs to partition 0 in order, one at a time; returns where each landed. */
-        List<org.apache.kafka.clients.producer.RecordMetadata> produceRawToPartition0(List<byte[]> keys, List<byte[]> values)
+        List<RecordMetadata> produceRawToPartition0(List<byte[]> keys, List<byte[]> values)
                 throws Exception {
-            List<org.apache.kafka.clients.producer.RecordMetadata> sent = new ArrayList<>();
+            List<RecordMetadata> sent = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
                     ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
