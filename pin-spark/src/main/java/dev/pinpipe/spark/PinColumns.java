@@ -28,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The seven rules of the pin contract as Spark Column expressions, built only from Spark's built-in
@@ -67,7 +68,10 @@ public final class PinColumns {
     public static final String INDEX_NOT_AN_INT = PinFields.INDEX + ": must be an integer 0.." + Integer.MAX_VALUE;
     private static final String NUL = "\u0000";
 
-    /** How {@link #parse} reads a record: a line that is not JSON is kept in {@link PinSchema#CORRUPT_RECORD}, never an error. */
+    /** The contract fields (strings) and {@link PinSchema#CORRUPT_RECORD}: a Kafka record's schema. */
+    private static final StructType CONTRACT_WITH_CORRUPT_RECORD = contractWithCorruptRecord();
+
+    /** How {@code parse} reads a record: a line that is not JSON is kept in {@link PinSchema#CORRUPT_RECORD}, never an error. */
     public static final Map<String, String> JSON_OPTIONS = Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", PinSchema.CORRUPT_RECORD);
 
     /** An {@code index} must be plain digits before it is cast (so {@code "7.0"} or {@code "-1"} is unusable, as in the validator). */
@@ -127,7 +131,7 @@ public final class PinColumns {
      * fitting an int, {@code unique_id} matching {@link PinValidator#UUID_REGEX} once trimmed
      * ({@link Text#WHITESPACE}), {@code category} not blank once trimmed, and no U+0000 in a contract
      * text field (PostgreSQL text cannot hold it). Refers to the raw columns by their field names and
-     * to {@link PinSchema#CORRUPT_RECORD} (see {@link #parse}).
+     * to {@link PinSchema#CORRUPT_RECORD} (see {@link #parse(Dataset, Column, boolean)}).
      */
     public static Column reason() {
         Column reason = when(col(PinSchema.CORRUPT_RECORD).isNotNull(), lit(NOT_JSON_OBJECT))
@@ -160,23 +164,33 @@ public final class PinColumns {
 
     /**
      * {@code input} with its {@code text} parsed as a raw pin: every column of {@code input}, then each
-     * field of {@link PinSchema#RAW} as a top-level column ({@link PinSchema#KAFKA} included) and
-     * {@link PinSchema#CORRUPT_RECORD}, which holds the text whenever it is not one JSON object: not
-     * JSON at all, an array, a scalar, blank (Spark's PERMISSIVE mode keeps such a record instead of
-     * failing). Both jobs read their records this way, so "not JSON" and "a field missing" differ.
+     * contract field as a top-level string column (and {@link PinSchema#KAFKA} when
+     * {@code archiveLineage}: an archive line carries it, a Kafka record does not), and
+     * {@link PinSchema#CORRUPT_RECORD}, which holds the text whenever it is not one JSON object of
+     * the schema: not JSON at all, an array, a scalar, blank (Spark's PERMISSIVE mode keeps such a
+     * record instead of failing). Both jobs read their records this way, so "not JSON" and "a field
+     * missing" differ.
+     *
+     * <p>A pin may carry an unknown field named {@code _corrupt_record} (the contract ignores unknown
+     * fields): Spark would read its value into that column, so the text counts as corrupt only when
+     * the column holds the whole text, which no field of the text can.
      */
-    public static Dataset<Row> parse(Dataset<Row> input, Column text) {
+    public static Dataset<Row> parse(Dataset<Row> input, Column text, boolean archiveLineage) {
+        StructType schema = archiveLineage ? PinSchema.RAW_WITH_CORRUPT_RECORD : CONTRACT_WITH_CORRUPT_RECORD;
         String pin = "_pin";
-        Dataset<Row> parsed = input.withColumn(pin, functions.from_json(text, PinSchema.RAW_WITH_CORRUPT_RECORD, JSON_OPTIONS));
+        Dataset<Row> parsed = input.withColumn(pin, functions.from_json(text, schema, JSON_OPTIONS));
         List<Column> columns = new ArrayList<>();
         for (String name : input.columns()) {
             columns.add(functions.col(quoted(name)));
         }
-        for (String field : PinSchema.RAW.fieldNames()) {
-            columns.add(col(pin).getField(field).as(field));
+        for (String field : schema.fieldNames()) {
+            if (!field.equals(PinSchema.CORRUPT_RECORD)) {
+                columns.add(col(pin).getField(field).as(field));
+            }
         }
+        Column corrupt = col(pin).getField(PinSchema.CORRUPT_RECORD);
         // a blank text parses to a null struct rather than to a corrupt record
-        columns.add(when(col(pin).isNull(), coalesce(text, lit(""))).otherwise(col(pin).getField(PinSchema.CORRUPT_RECORD))
+        columns.add(when(col(pin).isNull(), coalesce(text, lit(""))).when(corrupt.equalTo(text), corrupt)
                 .as(PinSchema.CORRUPT_RECORD));
         return parsed.select(columns.toArray(Column[]::new));
     }
@@ -213,7 +227,7 @@ public final class PinColumns {
      * {@link PostgresUpsert} leaves to the database.
      *
      * <p>Input shape: every contract field of {@link PinSchema#RAW} as a top-level string column under
-     * its JSON name, {@link PinSchema#CORRUPT_RECORD} when the input has one (as {@link #parse} gives
+     * its JSON name, {@link PinSchema#CORRUPT_RECORD} when the input has one (as {@code parse} gives
      * it), plus the lineage as top-level columns {@code kafka_partition} (int), {@code kafka_offset}
      * (bigint) and {@code ingested_at} (timestamp). Other columns are ignored.
      */
@@ -225,6 +239,14 @@ public final class PinColumns {
 
     private static Column col(String name) {
         return functions.col(name);
+    }
+
+    private static StructType contractWithCorruptRecord() {
+        StructType schema = new StructType();
+        for (String field : PinFields.ALL) {
+            schema = schema.add(field, DataTypes.StringType);
+        }
+        return schema.add(PinSchema.CORRUPT_RECORD, DataTypes.StringType);
     }
 
     private static String missing(String field) {

@@ -106,6 +106,7 @@ class PinColumnsSampleTest {
         cases.put("", PinColumns.NOT_JSON_OBJECT);
         cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": ", PinColumns.NOT_JSON_OBJECT);
         cases.put("{}", "index: missing");
+        cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\", \"category\": \"art\", \"_corrupt_record\": \"x\"}", null);
         cases.put("{\"index\": 12345678901234567890, \"unique_id\": \"" + id + "\", \"category\": \"art\"}", PinColumns.INDEX_NOT_AN_INT);
         cases.put("{\"index\": 1, \"category\": \"art\"}", "unique_id: missing");
         cases.put("{\"index\": 1, \"unique_id\": \"" + id + "\\u2028\", \"category\": \"art\"}", "unique_id: not a UUID");
@@ -126,7 +127,7 @@ class PinColumnsSampleTest {
         rows.add(RowFactory.create(-2, new byte[] {'{', (byte) 0xC3, '}'}));
         StructType schema = new StructType().add("id", DataTypes.IntegerType).add("value", DataTypes.BinaryType);
         Column text = col("value").cast(DataTypes.StringType);
-        List<Row> reasons = PinColumns.parse(TestSpark.session().createDataFrame(rows, schema), text)
+        List<Row> reasons = PinColumns.parse(TestSpark.session().createDataFrame(rows, schema), text, false)
                 .select(col("id"), PinColumns.reason(text)).collectAsList();
 
         assertThat(reasons).hasSize(rows.size());
