@@ -1,31 +1,42 @@
 package dev.pinpipe.stream;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.from_json;
 
 import dev.pinpipe.spark.PinColumns;
-import dev.pinpipe.spark.PinSchema;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The topic as a stream of raw pins: each record's value parsed with the one pin schema, beside the
- * record's coordinates, which become the lineage columns ({@code kafka_partition}, {@code kafka_offset},
- * {@code ingested_at}). A value that is not a pin parses to a null or incomplete struct; it is
- * filtered and counted downstream, never an error here.
+ * The topic as a stream of raw pins: each record's value parsed with the one pin schema
+ * ({@code PinColumns.parse}), beside the record's own bytes and coordinates, which become the lineage
+ * columns ({@code kafka_partition}, {@code kafka_offset}, {@code ingested_at}). A value that is not a
+ * pin parses to a corrupt record or an incomplete row; {@link PinColumns#reason} says why, never an
+ * error here.
  */
 final class KafkaPinSource {
 
-    /** The raw value as text, kept only to show what a rejected record looked like. */
+    /** The record's value as Kafka holds it (binary; null for a tombstone). */
     static final String VALUE = "value";
+    /** The record's topic: with its partition and offset, the source of a quarantined record. */
+    static final String TOPIC = "topic";
 
     private KafkaPinSource() {
     }
 
-    /** Columns: every raw pin field (top level), {@value #VALUE}, kafka_partition, kafka_offset, ingested_at. */
+    /** The value as text: its bytes as they are (a cast from binary neither checks nor changes them). */
+    static Column text() {
+        return col(VALUE).cast(DataTypes.StringType);
+    }
+
+    /**
+     * Columns: {@value #VALUE}, {@value #TOPIC}, kafka_partition, kafka_offset, ingested_at, then every
+     * raw pin field (top level) and {@code _corrupt_record} (see {@code PinColumns.parse}).
+     */
     static Dataset<Row> read(SparkSession spark, StreamArgs args) {
-        return spark.readStream()
+        Dataset<Row> records = spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", args.kafkaBootstrap())
                 .option("subscribe", args.topic())
@@ -38,12 +49,11 @@ final class KafkaPinSource {
                 .option("maxOffsetsPerTrigger", args.maxOffsetsPerTrigger())
                 .load()
                 .select(
-                        from_json(col("value").cast("string"), PinSchema.RAW).as("pin"),
-                        col("value").cast("string").as(VALUE),
+                        col("value").as(VALUE),
+                        col("topic").as(TOPIC),
                         col("partition").as(PinColumns.KAFKA_PARTITION),
                         col("offset").as(PinColumns.KAFKA_OFFSET),
-                        col("timestamp").as(PinColumns.INGESTED_AT))
-                .select(col("pin.*"), col(VALUE), col(PinColumns.KAFKA_PARTITION), col(PinColumns.KAFKA_OFFSET),
-                        col(PinColumns.INGESTED_AT));
+                        col("timestamp").as(PinColumns.INGESTED_AT));
+        return PinColumns.parse(records, text(), false);
     }
 }

@@ -1,35 +1,40 @@
 package dev.pinpipe.stream;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.when;
 
 import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.core.db.RejectedPins;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PostgresSettings;
 import dev.pinpipe.spark.PostgresUpsert;
+import dev.pinpipe.spark.Quarantine;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
-import org.apache.spark.sql.Observation;
-import scala.concurrent.Await;
-import scala.concurrent.duration.FiniteDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code foreachBatch} function: one micro-batch, one Postgres transaction holding both the
- * upsert of its clean pins into pins_stream and its row in pipeline_runs. Either both are committed
- * or neither; a micro-batch Spark replays after a crash (same query id, same batch id, same offsets)
+ * The {@code foreachBatch} function: one micro-batch, one Postgres transaction holding the upsert
+ * of its clean pins into pins_stream, its rejects (each record that is not a pin, with the reason)
+ * in pins_rejected and its row in pipeline_runs, whose figures add up: read = written + rejected.
+ * Either all are committed or none; a micro-batch Spark replays after a crash (same query id, same batch id, same offsets)
  * finds its row and is skipped. Runs on the driver, in the query's own thread.
  *
  * <p>The connection outlives the micro-batch: opening one (TCP, SCRAM authentication, session
@@ -40,10 +45,9 @@ import org.slf4j.LoggerFactory;
 final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicroBatchWriter.class);
-    private static final int INGESTED_AT = PinColumns.CLEAN_COLUMNS.indexOf(PinColumns.INGESTED_AT);
+    /** Where ingested_at is in a row of {@link #project}: after the reason, among the clean columns. */
+    private static final int INGESTED_AT = 1 + PinColumns.CLEAN_COLUMNS.indexOf(PinColumns.INGESTED_AT);
     private static final int SHOWN_REJECTS = 5;
-    /** The observed count arrives as soon as the collect is done; this only bounds a surprise. */
-    private static final FiniteDuration OBSERVATION_WAIT = FiniteDuration.apply(60, TimeUnit.SECONDS);
     private static final long RETRY_FIRST_MILLIS = 500;
     private static final long RETRY_MAX_MILLIS = 10_000;
 
@@ -145,56 +149,117 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
             return BatchOutcome.replayed(batchId);
         }
         long start = System.nanoTime();
-        // One Spark job per micro-batch: the clean rows are collected to the driver while an
-        // observation counts every record read, and everything goes through this one connection, so a
-        // single transaction covers the whole micro-batch and its ledger row: atomic without a
-        // two-phase dance. Micro-batches are small (capped by --max-offsets-per-trigger); the
-        // alternatives cost more: toLocalIterator() runs one job per Kafka partition, one after the
-        // other, and coalesce(1).foreachPartition moves the transaction into a task whose retries we
-        // would have to reason about.
-        // an observation name can be used once per query, hence the attempt in it
-        Observation observation = new Observation("read-" + batchId + "-" + attempt);
-        Dataset<Row> cleaned = PinColumns.clean(batch.observe(observation, count(lit(1)).as("read")));
+        // One Spark job per micro-batch: every record is collected to the driver, a clean row or a
+        // reject with its reason (and, for a reject only, its raw bytes), so the records read are the
+        // rows collected, and everything goes through this one connection: a single transaction
+        // covers the micro-batch's pins, its rejects and its ledger row. Micro-batches are small
+        // (capped by --max-offsets-per-trigger); the alternatives cost more: toLocalIterator() runs
+        // one job per Kafka partition, one after the other, and coalesce(1).foreachPartition moves the
+        // transaction into a task whose retries we would have to reason about.
+        Dataset<Row> projected = project(batch, false);
         // planned apart from the run only to time the two (collect reuses the same plan)
-        cleaned.queryExecution().executedPlan();
+        projected.queryExecution().executedPlan();
         long planned = System.nanoTime();
-        List<Row> clean = cleaned.collectAsList();
+        Split split = Split.of(projected.collectAsList());
         long collected = System.nanoTime();
-        long read = ((Number) Await.result(observation.future(), OBSERVATION_WAIT).getAs("read")).longValue();
-        LatencyRecorder rows = new LatencyRecorder(clean.iterator(), INGESTED_AT);
-        long written = PostgresUpsert.upsert(c, PinTable.PINS_STREAM, rows);
-        RunLedger.BatchCounts counts = new RunLedger.BatchCounts(read, written, read - rows.count());
+        LatencyRecorder latency = new LatencyRecorder(split.clean.iterator(), INGESTED_AT);
+        latency.forEachRemaining(row -> { });
+        long written;
+        Savepoint beforeUpsert = c.setSavepoint();
+        try {
+            written = PostgresUpsert.upsert(c, PinTable.PINS_STREAM, split.clean.iterator());
+            c.releaseSavepoint(beforeUpsert);
+        } catch (SQLException | RuntimeException e) {
+            if (!PostgresUpsert.isDataError(e)) {
+                throw e;
+            }
+            // a row PostgreSQL refuses for its data would fail every retry and every restart: collect
+            // the micro-batch again with every record's raw bytes, write the rows one half at a time
+            // and quarantine the refused ones with PostgreSQL's message
+            c.rollback(beforeUpsert);
+            log.warn("micro-batch {}: PostgreSQL refused some row's data ({}); writing it in halves", batchId, e.getMessage());
+            split = Split.of(project(batch, true).collectAsList());
+            List<Quarantine.Rejected> rejects = split.rejects;
+            written = PostgresUpsert.upsertOrRefuse(c, PinTable.PINS_STREAM, split.clean,
+                    (row, why) -> rejects.add(Split.rejected(row, why)));
+        }
+        long rejected = quarantine(runId, batchId).upsert(c, split.rejects);
+        RunLedger.BatchCounts counts = new RunLedger.BatchCounts(split.read, written, rejected);
         RunLedger.record(c, runId, batchId, counts, Instant.now());
         c.commit();
         long committed = System.nanoTime();
-        long[] latency = rows.latencies(Instant.now());
+        long[] latencies = latency.latencies(Instant.now());
         if (counts.rejected() > 0) {
-            logRejects(batch, batchId, counts.rejected());
+            logRejects(batchId, split.rejects);
         }
         return new BatchOutcome(batchId, counts.read(), counts.written(), counts.rejected(), false,
-                latency[0], latency[1], latency[2],
+                latencies[0], latencies[1], latencies[2],
                 new BatchOutcome.WriterTimes(millis(planned - start), millis(collected - planned), millis(committed - collected)));
+    }
+
+    private static Quarantine quarantine(String runId, long batchId) {
+        return new Quarantine(RunLedger.JOB, runId, batchId);
+    }
+
+    /**
+     * The micro-batch as one row per record: {@link PinColumns#REASON} (null for a pin to write), the
+     * clean columns, and the record's topic, raw bytes (cut to {@link RejectedPins#MAX_RAW_BYTES}) and
+     * whole length, for a reject only unless {@code rawForAll} (the fallback, which may quarantine a
+     * row that has no reason).
+     */
+    static Dataset<Row> project(Dataset<Row> batch, boolean rawForAll) {
+        Column reason = PinColumns.reason(KafkaPinSource.text());
+        Column keep = rawForAll ? lit(true) : reason.isNotNull();
+        List<Column> columns = new ArrayList<>();
+        columns.add(reason.as(PinColumns.REASON));
+        columns.addAll(PinColumns.cleanColumns());
+        columns.add(when(keep, col(KafkaPinSource.TOPIC)).as(KafkaPinSource.TOPIC));
+        columns.add(when(keep, substring(col(KafkaPinSource.VALUE), 1, RejectedPins.MAX_RAW_BYTES)).as(PostgresUpsert.RAW_VALUE));
+        columns.add(when(keep, octet_length(col(KafkaPinSource.VALUE))).as(PostgresUpsert.RAW_LENGTH));
+        return batch.select(columns.toArray(Column[]::new));
+    }
+
+    /** The collected rows of a micro-batch: the clean ones for the upsert, the others as rejects. */
+    private record Split(long read, List<Row> clean, List<Quarantine.Rejected> rejects) {
+
+        static Split of(List<Row> rows) {
+            List<Row> clean = new ArrayList<>(rows.size());
+            List<Quarantine.Rejected> rejects = new ArrayList<>();
+            for (Row row : rows) {
+                if (row.isNullAt(0)) {
+                    clean.add(row);
+                } else {
+                    rejects.add(rejected(row, row.getString(0)));
+                }
+            }
+            return new Split(rows.size(), clean, rejects);
+        }
+
+        static Quarantine.Rejected rejected(Row row, String reason) {
+            String topic = row.getAs(KafkaPinSource.TOPIC);
+            int partition = row.<Number>getAs(PinColumns.KAFKA_PARTITION).intValue();
+            long offset = row.<Number>getAs(PinColumns.KAFKA_OFFSET).longValue();
+            byte[] raw = row.getAs(PostgresUpsert.RAW_VALUE);
+            Number length = row.getAs(PostgresUpsert.RAW_LENGTH);
+            return new Quarantine.Rejected(RejectedPins.kafkaSource(topic, partition, offset), partition, offset,
+                    raw == null ? new byte[0] : raw, length == null ? 0 : length.intValue(), reason);
+        }
     }
 
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    /** A few of the records that are not usable pins, so an operator can see what arrives. */
-    private static void logRejects(Dataset<Row> batch, long batchId, long rejected) {
-        log.warn("micro-batch {}: {} record(s) are not usable pins and were skipped; for example:", batchId, rejected);
-        batch.filter(not(PinColumns.usable()))
-                .select(col(PinColumns.KAFKA_PARTITION), col(PinColumns.KAFKA_OFFSET), col(KafkaPinSource.VALUE))
-                .limit(SHOWN_REJECTS)
-                .collectAsList()
-                .forEach(r -> log.warn("  partition {} offset {}: {}", r.get(0), r.get(1), abbreviate(r.getString(2))));
+    /** A few of the records that are not pins, so an operator can see what arrives (all are in pins_rejected). */
+    private static void logRejects(long batchId, List<Quarantine.Rejected> rejects) {
+        log.warn("micro-batch {}: {} record(s) are not pins and were quarantined in {}; for example:", batchId,
+                rejects.size(), RejectedPins.TABLE);
+        rejects.stream().limit(SHOWN_REJECTS).forEach(r -> log.warn("  {}: {}: {}", r.source(), r.reason(), shown(r)));
     }
 
-    private static String abbreviate(String value) {
-        if (value == null) {
-            return "<null value>";
-        }
-        return value.length() <= 200 ? value : value.substring(0, 200) + "…";
+    private static String shown(Quarantine.Rejected r) {
+        String value = new String(r.rawValue(), 0, Math.min(r.rawValue().length, 200), StandardCharsets.UTF_8);
+        return r.rawLength() <= 200 ? value : value + "… (" + r.rawLength() + " bytes)";
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -73,12 +73,38 @@ final class TestDb {
     record Run(long batchId, long rowsRead, long rowsWritten, long rowsRejected, String status, boolean finished) {
     }
 
+    /** The stream's pins_rejected rows of one topic. */
+    static List<Rejected> rejected(LocalStack stack, String topic) throws SQLException {
+        List<Rejected> rows = new ArrayList<>();
+        try (Connection c = connect(stack);
+             PreparedStatement ps = c.prepareStatement("SELECT source, reason, raw_value, raw_length, run_id, kafka_partition, kafka_offset"
+                     + " FROM pins_rejected WHERE job = 'stream' AND source LIKE ? ORDER BY kafka_partition, kafka_offset")) {
+            ps.setString(1, "kafka:" + topic + "/%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Rejected(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getInt(4), rs.getString(5),
+                            rs.getInt(6), rs.getLong(7)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    record Rejected(String source, String reason, byte[] rawValue, int rawLength, String runId, int partition, long offset) {
+    }
+
     static long sumRead(List<Run> runs) {
         return runs.stream().mapToLong(Run::rowsRead).sum();
     }
 
     static long sumRejected(List<Run> runs) {
         return runs.stream().mapToLong(Run::rowsRejected).sum();
+    }
+
+    static void execute(LocalStack stack, String sql) throws SQLException {
+        try (Connection c = connect(stack); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
     }
 
     private static Connection connect(LocalStack stack) throws SQLException {

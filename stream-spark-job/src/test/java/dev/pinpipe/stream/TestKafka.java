@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -30,6 +31,7 @@ final class TestKafka implements AutoCloseable {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024); // a test sends a 1 MB value
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
@@ -46,8 +48,10 @@ final class TestKafka implements AutoCloseable {
         sendBytes(key, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    void sendBytes(String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+    /** Sends and waits; returns where the record landed as {@code <partition>/<offset>}. */
+    String sendBytes(String key, byte[] value) throws Exception {
+        RecordMetadata sent = producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        return sent.partition() + "/" + sent.offset();
     }
 
     /** Sends without waiting; {@link #flush()} waits for every acknowledgement. */
