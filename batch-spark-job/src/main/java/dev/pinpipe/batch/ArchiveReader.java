@@ -1,11 +1,8 @@
 package dev.pinpipe.batch;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.timestamp_millis;
 
-import dev.pinpipe.core.PinFields;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PinSchema;
 import java.io.IOException;
@@ -26,9 +23,14 @@ import org.apache.spark.sql.SparkSession;
  * Reads archive days ({@code s3a://<bucket>/<prefix>/dt=<day>/}) as raw pins with their lineage, in the
  * input shape of {@link PinColumns#clean}: the contract fields as string columns, {@code kafka_partition},
  * {@code kafka_offset}, {@code ingested_at} from each line's {@code _kafka}, and {@code _corrupt_record}
- * set on a line that is not JSON (Spark's PERMISSIVE mode keeps it instead of failing the job).
+ * set on a line that is not one JSON object; beside them each line as stored and the object it is in.
  */
 public final class ArchiveReader {
+
+    /** One archive line as stored. */
+    public static final String LINE = "line";
+    /** The archive object holding the line. */
+    public static final String FILE = "file";
 
     private final SparkSession spark;
     private final String bucket;
@@ -63,32 +65,22 @@ public final class ArchiveReader {
     }
 
     /**
-     * The lines of {@code folders} that are not JSON. Spark refuses a query on raw JSON files that
-     * needs no column but {@code _corrupt_record}, so the same pass also takes the (unused) largest
-     * {@code index}.
+     * The lines of {@code folders} (non-empty) as raw pins, in the input shape of
+     * {@link PinColumns#clean}: each line as read ({@value #LINE}, its bytes as they are) and the
+     * object it came from ({@value #FILE}, e.g. {@code s3a://bucket/pins/dt=…/PinterestTopic+0+….json}),
+     * the contract fields and {@code _corrupt_record} ({@code PinColumns.parse}: the schema is never
+     * inferred, a line that is not one JSON object is kept, not an error), and the lineage from
+     * {@code _kafka}. Read as text so that a rejected line is quarantined exactly as stored.
      */
-    public long countCorrupt(List<String> folders) {
-        Row counted = read(folders).agg(count(col(PinSchema.CORRUPT_RECORD)), max(col(PinFields.INDEX))).first();
-        return counted.getLong(0);
-    }
-
-    /** The raw pins of {@code folders} (non-empty), never with an inferred schema. */
     public Dataset<Row> read(List<String> folders) {
         Dataset<Row> lines = spark.read()
-                .schema(PinSchema.RAW_WITH_CORRUPT_RECORD)
-                .option("mode", "PERMISSIVE")
-                .option("columnNameOfCorruptRecord", PinSchema.CORRUPT_RECORD)
                 .option("pathGlobFilter", "*.json")
-                .json(folders.toArray(String[]::new));
-        List<Column> columns = new ArrayList<>();
-        for (String field : PinFields.ALL) {
-            columns.add(col(field));
-        }
+                .text(folders.toArray(String[]::new))
+                .select(col("value").as(LINE), col("_metadata.file_path").as(FILE));
+        Dataset<Row> parsed = PinColumns.parse(lines, col(LINE), true);
         Column kafka = col(PinSchema.KAFKA);
-        columns.add(kafka.getField(PinSchema.KAFKA_PARTITION).as(PinColumns.KAFKA_PARTITION));
-        columns.add(kafka.getField(PinSchema.KAFKA_OFFSET).as(PinColumns.KAFKA_OFFSET));
-        columns.add(timestamp_millis(kafka.getField(PinSchema.KAFKA_TIMESTAMP)).as(PinColumns.INGESTED_AT));
-        columns.add(col(PinSchema.CORRUPT_RECORD));
-        return lines.select(columns.toArray(Column[]::new));
+        return parsed.withColumn(PinColumns.KAFKA_PARTITION, kafka.getField(PinSchema.KAFKA_PARTITION))
+                .withColumn(PinColumns.KAFKA_OFFSET, kafka.getField(PinSchema.KAFKA_OFFSET))
+                .withColumn(PinColumns.INGESTED_AT, timestamp_millis(kafka.getField(PinSchema.KAFKA_TIMESTAMP)));
     }
 }

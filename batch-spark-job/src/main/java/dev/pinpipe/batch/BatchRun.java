@@ -1,15 +1,28 @@
 package dev.pinpipe.batch;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.when;
+
 import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.core.db.RejectedPins;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PostgresUpsert;
+import dev.pinpipe.spark.Quarantine;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -18,10 +31,11 @@ import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * One run of the batch job in a given Spark session: archive days → {@link PinColumns#clean} →
- * {@link PostgresUpsert#write} into {@code pins_batch}, recorded in {@code pipeline_runs}. The archive is
- * read once for the write; the lines read are its scan's count, and only when some were rejected is
- * the archive read again to tell how many of them were not JSON.
+ * One run of the batch job in a given Spark session: archive days → {@link PinColumns#reason} and the
+ * clean columns → {@link PostgresUpsert#write}: per Spark partition one transaction writes its pins
+ * into {@code pins_batch} and quarantines its rejected lines in {@code pins_rejected}; the run is
+ * recorded in {@code pipeline_runs} with counted facts: lines read (the scan's own count), rows
+ * written and rows quarantined (accumulators of the committed partitions). The archive is read once.
  */
 final class BatchRun {
 
@@ -51,7 +65,7 @@ final class BatchRun {
         ledger.started(run);
         try {
             run = process(run);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // also a Spark job failure, a checked exception thrown unchecked
             run = run.finished(BatchSummary.Status.FAILED, clock.instant());
             try {
                 ledger.finished(run);
@@ -74,17 +88,53 @@ final class BatchRun {
         }
         LOG.info("reading {} archive folder(s): {}", folders.size(), folders);
 
-        Dataset<Row> clean = PinColumns.clean(archive.read(folders));
-        long written = PostgresUpsert.write(clean, PinTable.PINS_BATCH, args.postgres());
-        long read = linesRead(clean);
-        // every usable line is written (clean keeps exactly those), so the rest were rejected
-        long rejected = read - written;
-        long corrupt = rejected == 0 ? 0 : archive.countCorrupt(folders);
-        if (rejected > 0) {
-            LOG.warn("{} of {} archived line(s) rejected: {} not JSON, {} with an unusable index, unique_id or category",
-                    rejected, read, corrupt, rejected - corrupt);
+        Dataset<Row> raw = archive.read(folders);
+        Quarantine quarantine = new Quarantine(RunLedger.JOB, run.runId().toString(), 0);
+        Dataset<Row> rows = project(raw, false);
+        PostgresUpsert.WriteResult result;
+        try {
+            result = PostgresUpsert.write(rows, PinTable.PINS_BATCH, args.postgres(), quarantine, false);
+        } catch (Exception e) { // Spark's job failure (SparkException) is a checked exception thrown unchecked
+            if (!PostgresUpsert.isDataError(e)) {
+                throw e;
+            }
+            // PostgreSQL refused some row the rules let through: again, every partition held in memory
+            // and written in halves, the refused rows quarantined; committed partitions are rewritten
+            // as they were (upserts keyed by pin and by source), so nothing doubles
+            LOG.warn("PostgreSQL refused a row's data ({}); writing every partition again, row by row where refused", e.getMessage());
+            rows = project(raw, true);
+            result = PostgresUpsert.write(rows, PinTable.PINS_BATCH, args.postgres(), quarantine, true);
         }
-        return run.counted(read, rejected, corrupt, folders.size()).written(written);
+        long read = linesRead(rows);
+        if (result.rejected() > 0) {
+            LOG.warn("{} of {} archived line(s) quarantined in {} (run_id {})", result.rejected(), read, RejectedPins.TABLE, run.runId());
+        }
+        if (read != result.written() + result.rejected()) {
+            LOG.error("lines read {} != written {} + quarantined {}: recorded as counted", read, result.written(), result.rejected());
+        }
+        return run.counted(read, result.written(), result.rejected(), folders.size());
+    }
+
+    /**
+     * The archive lines as rows for {@link PostgresUpsert#write}: the reason, the clean columns and,
+     * for a rejected line (every line when {@code rawForAll}), its source, its first
+     * {@link RejectedPins#MAX_RAW_BYTES} bytes and its length. The source is stable across re-runs, so
+     * a re-run rewrites the quarantined row: {@code <object>#offset=<kafka offset>} for a line that
+     * carries its lineage, else {@code <object>#sha256=<hash of the line>}.
+     */
+    static Dataset<Row> project(Dataset<Row> raw, boolean rawForAll) {
+        Column line = col(ArchiveReader.LINE);
+        Column reason = PinColumns.reason(line);
+        Column keep = rawForAll ? lit(true) : reason.isNotNull();
+        Column position = when(col(PinColumns.KAFKA_OFFSET).isNotNull(), concat(lit("#offset="), col(PinColumns.KAFKA_OFFSET)))
+                .otherwise(concat(lit("#sha256="), sha2(line.cast(DataTypes.BinaryType), 256)));
+        List<Column> columns = new ArrayList<>();
+        columns.add(reason.as(PinColumns.REASON));
+        columns.addAll(PinColumns.cleanColumns());
+        columns.add(when(keep, concat(col(ArchiveReader.FILE), position)).as(PostgresUpsert.SOURCE));
+        columns.add(when(keep, substring(line.cast(DataTypes.BinaryType), 1, RejectedPins.MAX_RAW_BYTES)).as(PostgresUpsert.RAW_VALUE));
+        columns.add(when(keep, octet_length(line)).as(PostgresUpsert.RAW_LENGTH));
+        return raw.select(columns.toArray(Column[]::new));
     }
 
     /**

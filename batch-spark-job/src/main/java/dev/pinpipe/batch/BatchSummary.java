@@ -14,7 +14,6 @@ record BatchSummary(
         long rowsRead,
         long rowsWritten,
         long rowsRejected,
-        long corruptLines,
         int daysFound,
         Status status,
         Instant startedAt,
@@ -29,26 +28,23 @@ record BatchSummary(
     }
 
     static BatchSummary start(UUID runId, LocalDate from, LocalDate to, Instant now) {
-        return new BatchSummary(runId, from, to, 0, 0, 0, 0, 0, Status.RUNNING, now, null);
+        return new BatchSummary(runId, from, to, 0, 0, 0, 0, Status.RUNNING, now, null);
     }
 
-    BatchSummary counted(long read, long rejected, long corrupt, int days) {
-        return new BatchSummary(runId, from, to, read, rowsWritten, rejected, corrupt, days, status, startedAt, finishedAt);
-    }
-
-    BatchSummary written(long written) {
-        return new BatchSummary(runId, from, to, rowsRead, written, rowsRejected, corruptLines, daysFound, status, startedAt, finishedAt);
+    /** The counted facts: lines read, rows written, lines quarantined, days with archive objects. */
+    BatchSummary counted(long read, long written, long rejected, int days) {
+        return new BatchSummary(runId, from, to, read, written, rejected, days, status, startedAt, finishedAt);
     }
 
     BatchSummary finished(Status outcome, Instant now) {
-        return new BatchSummary(runId, from, to, rowsRead, rowsWritten, rowsRejected, corruptLines, daysFound, outcome, startedAt, now);
+        return new BatchSummary(runId, from, to, rowsRead, rowsWritten, rowsRejected, daysFound, outcome, startedAt, now);
     }
 
-    /** The one-line summary, e.g. {@code batch run … dt=2026-11-27: read=24 written=24 rejected=0 (corrupt 0) in 3.1 s, succeeded}. */
+    /** The one-line summary, e.g. {@code batch run … dt=2026-11-27: read=24 written=24 rejected=0 in 3.1 s, succeeded}. */
     String line() {
         String range = from.equals(to) ? "dt=" + from : "dt=" + from + ".." + to;
         double seconds = finishedAt == null ? 0 : Duration.between(startedAt, finishedAt).toMillis() / 1000.0;
-        return String.format(Locale.ROOT, "batch run %s %s: read=%d written=%d rejected=%d (corrupt %d) in %.1f s, %s",
-                runId, range, rowsRead, rowsWritten, rowsRejected, corruptLines, seconds, status.label());
+        return String.format(Locale.ROOT, "batch run %s %s: read=%d written=%d rejected=%d in %.1f s, %s",
+                runId, range, rowsRead, rowsWritten, rowsRejected, seconds, status.label());
     }
 }

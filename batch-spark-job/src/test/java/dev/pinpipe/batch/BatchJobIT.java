@@ -6,6 +6,7 @@ import dev.pinpipe.batch.ArchiveFixture.Lineage;
 import dev.pinpipe.core.SamplePins;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
+import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -52,7 +53,7 @@ class BatchJobIT {
     @BeforeEach
     void emptyTables(LocalStack stack) throws SQLException {
         this.stack = stack;
-        sql("TRUNCATE pins_batch, pipeline_runs");
+        sql("TRUNCATE pins_batch, pipeline_runs, pins_rejected");
     }
 
     @Test
@@ -112,21 +113,111 @@ class BatchJobIT {
     }
 
     @Test
-    void aCorruptLineIsCountedAsRejectedAndTheRestIsWritten() throws SQLException {
+    void hostileLinesAreQuarantinedBesideTheGoodRowsAndARerunDoublesNothing() throws SQLException {
         LocalDate day = LocalDate.parse("2026-11-22");
         archive.archive(PREFIX, day, SamplePins.rawLines(), 3, 0, 100, T0);
-        archive.put(ArchiveFixture.key(PREFIX, day, 0, 500), List.of(
-                "this line is not JSON",
-                "{\"index\": 3, \"unique_id\": \"c5521660-f3a3-4571-b476-189975a3adb3\", \"category\": \"art\", \"title\": ",
-                ArchiveFixture.line("{\"index\": 4, \"unique_id\": \"not-a-uuid\", \"category\": \"art\"}", new Lineage(0, 502, T0)),
-                ArchiveFixture.line("{\"index\": -4, \"unique_id\": \"9b0b5f0e-1b8c-4a55-9b3e-2f5b4cf7d1a0\", \"category\": \"art\"}",
-                        new Lineage(0, 503, T0))));
+        String id = "9b0b5f0e-1b8c-4a55-9b3e-2f5b4cf7d1a0";
+        String key = ArchiveFixture.key(PREFIX, day, 0, 500);
+        Map<String, String> hostile = new LinkedHashMap<>(); // line → expected reason
+        hostile.put("this line is not JSON", PinColumns.NOT_JSON_OBJECT);
+        hostile.put("{\"index\": 3, \"unique_id\": \"c5521660-f3a3-4571-b476-189975a3adb3\", \"category\": \"art\", \"title\": ",
+                PinColumns.NOT_JSON_OBJECT);
+        hostile.put("[]", PinColumns.NOT_JSON_OBJECT);
+        hostile.put(ArchiveFixture.line("{\"index\": 4, \"unique_id\": \"not-a-uuid\", \"category\": \"art\"}", new Lineage(0, 502, T0)),
+                "unique_id: not a UUID");
+        hostile.put(ArchiveFixture.line("{\"index\": -4, \"unique_id\": \"" + id + "\", \"category\": \"art\"}", new Lineage(0, 503, T0)),
+                PinColumns.INDEX_NOT_AN_INT);
+        hostile.put(ArchiveFixture.line("{\"index\": 5, \"unique_id\": \"" + id + "\u2028\", \"category\": \"art\"}", new Lineage(0, 504, T0)),
+                "unique_id: not a UUID");
+        hostile.put(ArchiveFixture.line("{\"index\": 6, \"unique_id\": \"" + id + "\", \"category\": \"art\", \"title\": \"a\\u0000b\"}",
+                new Lineage(0, 505, T0)), "title: contains U+0000");
+        hostile.put(ArchiveFixture.line("{\"index\": 7, \"unique_id\": \"" + id + "\", \"category\": \" \\t\"}", new Lineage(0, 506, T0)),
+                "category: blank");
+        List<String> lines = new ArrayList<>(hostile.keySet());
+        lines.add("this line is not JSON"); // the same line again: a row of its own
+        archive.put(key, lines);
 
-        Result result = run("--date", day.toString());
-        assertThat(result.exit()).as(result.err()).isZero();
-        assertThat(result.out()).contains("read=28 written=24 rejected=4 (corrupt 2)");
-        assertThat(pinsBatch()).hasSize(24);
-        assertThat(runs()).containsExactly("batch 2026-11-22..2026-11-22 read=28 written=24 rejected=4 succeeded");
+        for (int run = 1; run <= 2; run++) {
+            Result result = run("--date", day.toString());
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.out()).contains("read=33 written=24 rejected=9", "succeeded");
+            assertThat(pinsBatch()).hasSize(24);
+            List<String[]> rejected = rejected();
+            assertThat(rejected).as("run %d", run).hasSize(9);
+            String runId = latestRunId();
+            String object = "s3a://" + stack.bucket() + "/" + key;
+            Map<String, String> reasonBySource = new LinkedHashMap<>();
+            for (String[] r : rejected) {
+                reasonBySource.put(r[0], r[1]);
+                assertThat(r[3]).isEqualTo(runId);
+                assertThat(hostile).containsKey(r[2]);
+                assertThat(r[1]).as(r[2]).isEqualTo(hostile.get(r[2]));
+            }
+            assertThat(reasonBySource).containsKeys(object + "#offset=502", object + "#offset=506",
+                    object + "#sha256=" + sha256("this line is not JSON"), object + "#sha256=" + sha256("this line is not JSON") + "~2");
+        }
+        assertThat(runs()).containsExactly("batch 2026-11-22..2026-11-22 read=33 written=24 rejected=9 succeeded",
+                "batch 2026-11-22..2026-11-22 read=33 written=24 rejected=9 succeeded");
+    }
+
+    /**
+     * A line PostgreSQL refuses though every reason let it through (a CHECK constraint added for the
+     * test, standing for any data error nobody enumerated): the run writes again carefully, the
+     * refused line is quarantined with PostgreSQL's message, the rest written, the counts add up.
+     */
+    @Test
+    void aLinePostgresRefusesIsQuarantinedAndTheRunSucceeds() throws SQLException {
+        LocalDate day = LocalDate.parse("2026-11-23");
+        List<String> raw = new ArrayList<>(SamplePins.rawLines());
+        String refusedId = SamplePins.raw().get(5).get("unique_id").textValue();
+        raw.set(5, raw.get(5).replaceFirst("\"category\"\\s*:\\s*\"[^\"]*\"", "\"category\":\"refuse me\""));
+        archive.archive(PREFIX, day, raw, 3, 0, 100, T0);
+        sql("ALTER TABLE pins_batch ADD CONSTRAINT refuse_for_test CHECK (category <> 'refuse me') NOT VALID");
+        try {
+            Result result = run("--date", day.toString());
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.out()).contains("read=24 written=23 rejected=1", "succeeded");
+        } finally {
+            sql("ALTER TABLE pins_batch DROP CONSTRAINT refuse_for_test");
+        }
+        assertThat(pinsBatch()).hasSize(23).doesNotContainKey(refusedId);
+        List<String[]> rejected = rejected();
+        assertThat(rejected).hasSize(1);
+        assertThat(rejected.get(0)[1]).contains("PostgreSQL refused the row", "refuse_for_test");
+        assertThat(rejected.get(0)[2]).contains(refusedId, "refuse me");
+        assertThat(rejected.get(0)[0]).startsWith("s3a://" + stack.bucket() + "/" + PREFIX + "/dt=2026-11-23/").contains("#offset=");
+        assertThat(runs()).containsExactly("batch 2026-11-23..2026-11-23 read=24 written=23 rejected=1 succeeded");
+    }
+
+    /** pins_rejected of job 'batch': source, reason, the raw line (UTF-8), run_id; checked against raw_length. */
+    private List<String[]> rejected() throws SQLException {
+        List<String[]> rows = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT source, reason, raw_value, raw_length, run_id FROM pins_rejected WHERE job = 'batch'")) {
+            while (rs.next()) {
+                byte[] raw = rs.getBytes(3);
+                assertThat(rs.getInt(4)).isEqualTo(raw.length);
+                rows.add(new String[] {rs.getString(1), rs.getString(2), new String(raw, StandardCharsets.UTF_8), rs.getString(5)});
+            }
+        }
+        return rows;
+    }
+
+    private String latestRunId() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT run_id FROM pipeline_runs WHERE job = 'batch' ORDER BY started_at DESC LIMIT 1")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static String sha256(String line) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(line.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
