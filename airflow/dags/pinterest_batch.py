@@ -37,7 +37,16 @@ Every day at 10:00 UTC this DAG turns the previous UTC day's archive into rows o
    the seven cleaning rules and upserts into `pins_batch`, recording itself in `pipeline_runs`.
    Re-running a day is safe (the newest Kafka offset wins, no duplicates).
 3. **`check_pipeline_run`** — reads the newest `pipeline_runs` row of job `batch` for that date and
-   fails unless it succeeded and `rows_written = rows_read - rows_rejected`.
+   fails unless it succeeded and its counted facts add up: `rows_read = rows_written + rows_rejected`
+   (lines read by the scan, rows written to `pins_batch`, lines quarantined), and `rows_rejected`
+   equals the rows of `pins_rejected` (job `batch`) carrying that run's `run_id`. The job counts
+   each figure separately (none is computed from the others), so a lost or doubled line fails it.
+
+A line the job cannot write (not a JSON object, an unusable `index`/`unique_id`/`category`, U+0000
+in a text field, or a value PostgreSQL refuses) never fails the run: it goes to `pins_rejected` with
+its reason, its source (`s3a://<bucket>/<key>#offset=<kafka offset>`, or `#sha256=<hash of the line>`
+for a line without lineage) and its raw bytes, in the same transaction as the rows it travelled with.
+Look there when `rows_rejected` is not 0.
 
 Each task retries 3 times with exponential backoff (30 s, 60 s, 120 s, at most 15 min).
 
@@ -131,6 +140,38 @@ def archive_has_objects(prefix: str) -> bool:
     return found
 
 
+NEWEST_BATCH_RUN_SQL = """
+    SELECT r.run_id, r.status, r.rows_read, r.rows_written, r.rows_rejected,
+           (SELECT count(*) FROM pins_rejected q WHERE q.job = r.job AND q.run_id = r.run_id) AS quarantined
+      FROM pipeline_runs r
+     WHERE r.job = 'batch' AND r.date_from = %s
+     ORDER BY r.started_at DESC
+     LIMIT 1
+"""
+
+
+def check_batch_run(hook, ds: str) -> dict:
+    """The newest batch run for ``ds`` must exist, have succeeded, and add up from counted facts:
+    rows_read = rows_written + rows_rejected, and rows_rejected = its rows in pins_rejected.
+    Raises ValueError naming what does not hold; returns the run's figures."""
+    row = hook.get_first(NEWEST_BATCH_RUN_SQL, parameters=(ds,))
+    if row is None:
+        raise ValueError(f"no pipeline_runs row of job 'batch' for {ds}")
+    run = dict(zip(("run_id", "status", "rows_read", "rows_written", "rows_rejected", "quarantined"), row))
+    print(f"newest batch run for {ds}: {run}")
+    problems = []
+    if run["status"] != "succeeded":
+        problems.append(f"status is {run['status']!r}")
+    if run["rows_read"] != run["rows_written"] + run["rows_rejected"]:
+        problems.append(f"rows_read {run['rows_read']} != rows_written {run['rows_written']} "
+                        f"+ rows_rejected {run['rows_rejected']}")
+    if run["rows_rejected"] != run["quarantined"]:
+        problems.append(f"rows_rejected {run['rows_rejected']} != {run['quarantined']} rows in pins_rejected")
+    if problems:
+        raise ValueError(f"batch run {run['run_id']} for {ds}: " + "; ".join(problems))
+    return run
+
+
 with DAG(
     dag_id=DAG_ID,
     description="S3 archive of one day → Spark batch job → pins_batch, checked in pipeline_runs",
@@ -172,30 +213,8 @@ with DAG(
 
     @task(task_id="check_pipeline_run", execution_timeout=timedelta(minutes=5))
     def check_pipeline_run(ds: str | None = None) -> dict:
-        """Fails unless the newest batch run for ``ds`` succeeded and wrote every row it did not reject."""
+        """Fails unless the newest batch run for ``ds`` succeeded and accounted for every line it read."""
         hook = PostgresHook(connection=_connection(POSTGRES_CONN_ID, _postgres_default()))
-        row = hook.get_first(
-            """
-            SELECT run_id, status, rows_read, rows_written, rows_rejected
-              FROM pipeline_runs
-             WHERE job = 'batch' AND date_from = %s
-             ORDER BY started_at DESC
-             LIMIT 1
-            """,
-            parameters=(ds,),
-        )
-        if row is None:
-            raise ValueError(f"no pipeline_runs row of job 'batch' for {ds}")
-        run = dict(zip(("run_id", "status", "rows_read", "rows_written", "rows_rejected"), row))
-        print(f"newest batch run for {ds}: {run}")
-        if run["status"] != "succeeded":
-            raise ValueError(f"batch run {run['run_id']} for {ds} has status {run['status']!r}")
-        expected = run["rows_read"] - run["rows_rejected"]
-        if run["rows_written"] != expected:
-            raise ValueError(
-                f"batch run {run['run_id']} for {ds} wrote {run['rows_written']} rows, "
-                f"expected {expected} = {run['rows_read']} read - {run['rows_rejected']} rejected"
-            )
-        return run
+        return check_batch_run(hook, ds)
 
     wait_for_archive >> run_batch_job >> check_pipeline_run()

@@ -1,14 +1,17 @@
 """`airflow dags test pinterest_batch <date>` against a real local stack: archive → batch job → check.
 
 Starts the local stack (local-stack module, on free ports, data under pytest's tmp dir), archives the
-shared sample pins for one day in the line format of the archiver, then runs the DAG for that day with
-a real Airflow and checks the rows the batch job left in pins_batch and pipeline_runs.
+shared sample pins for one day in the line format of the archiver, with hostile lines beside them,
+then runs the DAG for that day with a real Airflow and checks the rows the batch job left in
+pins_batch, pins_rejected and pipeline_runs. Then the check itself against runs that do not add up.
 """
 
+import importlib.util
 import json
 import os
 import queue
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -22,7 +25,7 @@ import psycopg
 import pytest
 from botocore.config import Config
 
-from conftest import MODULE, REPO_ROOT
+from conftest import DAGS_FOLDER, MODULE, REPO_ROOT
 
 DAY = "2026-01-15"
 SAMPLE_PINS = REPO_ROOT / "pin-core/src/test/resources/sample-pins.ndjson"
@@ -141,6 +144,30 @@ def archive_sample_pins(env: dict, day: str) -> list[str]:
     return [json.loads(raw)["unique_id"] for raw in raw_lines]
 
 
+# lines no archiver writes, in an object of their own: each must be quarantined, none may fail the run
+HOSTILE_LINES = [
+    "this line is not JSON",
+    "[]",
+    '{"index": 1, "unique_id": "not-a-uuid", "category": "art",'
+    ' "_kafka": {"partition": 0, "offset": 900, "timestamp": 1768478400000}}',
+    '{"index": 2, "unique_id": "9b0b5f0e-1b8c-4a55-9b3e-2f5b4cf7d1a0\u2028", "category": "art",'
+    ' "_kafka": {"partition": 0, "offset": 901, "timestamp": 1768478400000}}',
+]
+
+
+def archive_hostile_lines(env: dict, day: str) -> None:
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=env["PINPIPE_S3_ENDPOINT"],
+        region_name=env["PINPIPE_S3_REGION"],
+        aws_access_key_id=env["PINPIPE_S3_ACCESS_KEY"],
+        aws_secret_access_key=env["PINPIPE_S3_SECRET_KEY"],
+        config=Config(s3={"addressing_style": "path"}),
+    )
+    key = f"pins/dt={day}/PinterestTopic+0+{900:020d}.json"
+    s3.put_object(Bucket=env["PINPIPE_S3_BUCKET"], Key=key, Body=("\n".join(HOSTILE_LINES) + "\n").encode("utf-8"))
+
+
 def postgres_connection_json(env: dict) -> str:
     """The pinpipe_postgres Airflow connection (JSON form of AIRFLOW_CONN_*) for the stack's database."""
     host_port, database = env["PINPIPE_JDBC_URL"].removeprefix("jdbc:postgresql://").split("?")[0].split("/", 1)
@@ -164,6 +191,7 @@ def test_dags_test_archives_a_day_into_pins_batch(stack_env, tmp_path):
                     for line in EXPECTED_ROWS.read_text(encoding="utf-8").splitlines() if line.strip()}
     archived_ids = archive_sample_pins(stack_env, DAY)
     assert expected_ids <= set(archived_ids)
+    archive_hostile_lines(stack_env, DAY)
 
     env = {
         **os.environ,
@@ -182,9 +210,70 @@ def test_dags_test_archives_a_day_into_pins_batch(stack_env, tmp_path):
 
     rows = query(stack_env, "SELECT unique_id::text FROM pins_batch")
     assert {r[0] for r in rows} == expected_ids
-    runs = query(stack_env, "SELECT rows_read, rows_written, rows_rejected, status FROM pipeline_runs "
+    runs = query(stack_env, "SELECT rows_read, rows_written, rows_rejected, status, run_id FROM pipeline_runs "
                             "WHERE job = 'batch' AND date_from = %s", DAY)
     assert len(runs) == 1
-    rows_read, rows_written, rows_rejected, status = runs[0]
-    assert (rows_written, status) == (len(expected_ids), "succeeded")
-    assert rows_written == rows_read - rows_rejected
+    rows_read, rows_written, rows_rejected, status, run_id = runs[0]
+    assert (rows_written, rows_rejected, status) == (len(archived_ids), len(HOSTILE_LINES), "succeeded")
+    assert rows_read == rows_written + rows_rejected
+    quarantined = query(stack_env, "SELECT convert_from(raw_value, 'UTF8'), reason FROM pins_rejected "
+                                   "WHERE job = 'batch' AND run_id = %s", run_id)
+    assert sorted(line for line, _ in quarantined) == sorted(HOSTILE_LINES)
+    assert all(reason for _, reason in quarantined)
+
+
+def insert_run(env: dict, day: str, status: str, read: int, written: int, rejected: int, quarantined: int) -> str:
+    """A batch run row for ``day`` with the given figures, and ``quarantined`` rows of it in pins_rejected."""
+    run_id = f"test-{day}-{random.randrange(1 << 30)}"
+    host_port, database = env["PINPIPE_JDBC_URL"].removeprefix("jdbc:postgresql://").split("?")[0].split("/", 1)
+    host, port = host_port.split(":")
+    with psycopg.connect(host=host, port=int(port), dbname=database, user=env["PINPIPE_DB_USER"],
+                         password=env["PINPIPE_DB_PASSWORD"], connect_timeout=10) as conn:
+        conn.execute("INSERT INTO pipeline_runs (job, run_id, batch_id, date_from, date_to, rows_read, rows_written,"
+                     " rows_rejected, status, started_at, finished_at) VALUES ('batch', %s, 0, %s, %s, %s, %s, %s, %s,"
+                     " now(), now())", (run_id, day, day, read, written, rejected, status))
+        for i in range(quarantined):
+            conn.execute("INSERT INTO pins_rejected (job, source, raw_value, raw_length, reason, run_id)"
+                         " VALUES ('batch', %s, %s, 1, 'test', %s)", (f"{run_id}#{i}", b"x", run_id))
+    return run_id
+
+
+@pytest.mark.parametrize("day, status, read, written, rejected, quarantined, complaint", [
+    ("2026-02-01", "succeeded", 10, 8, 2, 2, None),
+    ("2026-02-02", "succeeded", 10, 9, 0, 0, "rows_read 10 != rows_written 9 + rows_rejected 0"),
+    ("2026-02-03", "succeeded", 10, 8, 2, 1, "rows_rejected 2 != 1 rows in pins_rejected"),
+    ("2026-02-04", "failed", 10, 8, 2, 2, "status is 'failed'"),
+])
+def test_check_fails_unless_the_run_adds_up(stack_env, monkeypatch, day, status, read, written, rejected, quarantined,
+                                            complaint):
+    """The DAG's check against real pipeline_runs / pins_rejected rows: it passes only when they add up."""
+    from airflow.providers.postgres.hooks.postgres import PostgresHook
+
+    spec = importlib.util.spec_from_file_location("pinterest_batch_module", DAGS_FOLDER / "pinterest_batch.py")
+    pinterest_batch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pinterest_batch)
+    monkeypatch.setenv("PINPIPE_JDBC_URL", stack_env["PINPIPE_JDBC_URL"])
+    monkeypatch.setenv("PINPIPE_DB_USER", stack_env["PINPIPE_DB_USER"])
+    monkeypatch.setenv("PINPIPE_DB_PASSWORD", stack_env["PINPIPE_DB_PASSWORD"])
+    insert_run(stack_env, day, status, read, written, rejected, quarantined)
+    hook = PostgresHook(connection=pinterest_batch._postgres_default())
+    if complaint is None:
+        assert pinterest_batch.check_batch_run(hook, day)["rows_rejected"] == rejected
+    else:
+        with pytest.raises(ValueError, match=re.escape(complaint)):
+            pinterest_batch.check_batch_run(hook, day)
+
+
+def test_the_check_task_fails_in_airflow_when_the_run_does_not_add_up(stack_env, tmp_path):
+    """`airflow tasks test … check_pipeline_run` on a day whose run lost a line: the task fails."""
+    day = "2026-02-10"
+    insert_run(stack_env, day, "succeeded", 5, 3, 1, 1)
+    env = {**os.environ, **stack_env, "AIRFLOW_CONN_PINPIPE_POSTGRES": postgres_connection_json(stack_env),
+           "PINPIPE_HOME": str(tmp_path / "pinpipe-home")}
+    result = subprocess.run([str(AIRFLOW), "tasks", "test", "pinterest_batch", "check_pipeline_run", day], env=env,
+                            capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    # `tasks test` exits 0 whatever the task did; the task's own state tells (up for retry: it has retries)
+    assert "ValueError: batch run" in output and "rows_read 5 != rows_written 3 + rows_rejected 1" in output, output[-4000:]
+    assert "new_state=up_for_retry" in output or "new_state=failed" in output, output[-4000:]
+    assert "new_state=success" not in output, output[-4000:]
