@@ -184,7 +184,7 @@ public final class PinValidator {
                 extras = PinJson.MAPPER.getFactory().createGenerator(extrasBytes);
                 extras.writeStartObject();
             }
-            if (ok) {
+            if (ok && errors.isEmpty()) { // after any error the copy stops: the pin is refused anyway
                 extras.writeFieldName(name);
             }
             int depth = 0;

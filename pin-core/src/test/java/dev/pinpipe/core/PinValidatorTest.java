@@ -86,4 +86,12 @@ class PinValidatorTest {
     void emptyBodyIsReportedAsBody() {
         assertThat(fields(PinValidator.validate(new byte[0]))).containsExactly("body");
     }
+
+    @Test
+    void aLoneSurrogateInAnUnknownFieldIsReportedAsSuch() {
+        PinValidation v = validate("{\"index\":1,\"unique_id\":\"c5521660-f3a3-4571-b476-189975a3adb3\",\"category\":\"a\","
+                + "\"x\":\"\\ud800\",\"y\":1}");
+        assertThat(v.errors()).extracting(FieldError::message).containsExactly("holds a lone surrogate (\\uD800), which is not Unicode text");
+        assertThat(fields(v)).containsExactly("x");
+    }
 }
