@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.pinpipe.core.rules.Text;
 import java.io.IOException;
@@ -52,6 +53,8 @@ public final class PinValidator {
         }
     }
 
+    /** The contract names pre-encoded, as the canonical form writes them for every pin. */
+    private static final SerializedString[] NAMES = PinFields.ALL.stream().map(SerializedString::new).toArray(SerializedString[]::new);
     private static final int I_INDEX = PinFields.ALL.indexOf(PinFields.INDEX);
     private static final int I_UNIQUE_ID = PinFields.ALL.indexOf(PinFields.UNIQUE_ID);
     private static final int I_CATEGORY = PinFields.ALL.indexOf(PinFields.CATEGORY);
@@ -341,6 +344,13 @@ public final class PinValidator {
          * as posted: a string, an integer or null), then the unknown fields in posted order.
          */
         private byte[] canonical() throws IOException {
+            // the unknown fields' generator is closed first, so the next one reuses its recycled buffers
+            byte[] unknown = null;
+            if (extras != null) {
+                extras.writeEndObject();
+                extras.close();
+                unknown = extrasBytes.toByteArray();
+            }
             ByteArrayBuilder out = new ByteArrayBuilder(512);
             try (JsonGenerator json = PinJson.MAPPER.getFactory().createGenerator(out)) {
                 json.writeStartObject();
@@ -349,7 +359,7 @@ public final class PinValidator {
                     if (value == null) {
                         continue;
                     }
-                    json.writeFieldName(PinFields.ALL.get(i));
+                    json.writeFieldName(NAMES[i]);
                     if (i == I_INDEX) {
                         json.writeNumber(Integer.parseInt(value.text()));
                     } else if (i == I_UNIQUE_ID) {
@@ -365,12 +375,9 @@ public final class PinValidator {
                 json.writeEndObject();
             }
             byte[] contract = out.toByteArray();
-            if (extras == null) {
+            if (unknown == null) {
                 return contract;
             }
-            extras.writeEndObject();
-            extras.close();
-            byte[] unknown = extrasBytes.toByteArray();
             // {contract…} + {unknown…} → {contract…,unknown…}
             byte[] joined = Arrays.copyOf(contract, contract.length + unknown.length - 1);
             joined[contract.length - 1] = ',';
