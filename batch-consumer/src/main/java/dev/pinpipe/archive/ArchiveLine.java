@@ -81,16 +81,19 @@ final class ArchiveLine {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether {@code needle} occurs in {@code bytes} (a cheap pre-check: most pins hold no such bytes). */
+    /**
+     * Whether {@code needle} occurs in {@code bytes} (a cheap pre-check: most pins hold no such bytes).
+     * Scans for the needle's second byte, rarer in JSON than its opening quote.
+     */
     static boolean contains(byte[] bytes, byte[] needle) {
-        byte first = needle[0];
+        byte anchor = needle[1];
         outer:
-        for (int i = 0, last = bytes.length - needle.length; i <= last; i++) {
-            if (bytes[i] != first) {
+        for (int i = 1, last = bytes.length - needle.length + 1; i <= last; i++) {
+            if (bytes[i] != anchor) {
                 continue;
             }
-            for (int k = 1; k < needle.length; k++) {
-                if (bytes[i + k] != needle[k]) {
+            for (int k = 0; k < needle.length; k++) {
+                if (bytes[i - 1 + k] != needle[k]) {
                     continue outer;
                 }
             }

@@ -87,7 +87,7 @@ public final class PinValidator {
                 return bodyError("holds a NUL byte at offset " + (i - offset) + ": not UTF-8 JSON (UTF-16 or UTF-32 are refused)");
             }
         }
-        try (JsonParser parser = PinJson.MAPPER.createParser(body, from, to - from)) {
+        try (JsonParser parser = PinJson.MAPPER.getFactory().createParser(body, from, to - from)) {
             return new Pass(parser).run();
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
