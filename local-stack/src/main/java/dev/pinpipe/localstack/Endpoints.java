@@ -34,11 +34,12 @@ public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
         return "jdbc:postgresql://" + host + ":" + pgPort + "/" + DATABASE;
     }
 
+    /** Without the password: psql reads it from {@code PGPASSWORD} (or asks). */
     public String psqlCommand() {
-        return "PGPASSWORD=" + DB_PASSWORD + " psql -h " + host + " -p " + pgPort + " -U " + DB_USER + " " + DATABASE;
+        return "psql -h " + host + " -p " + pgPort + " -U " + DB_USER + " " + DATABASE;
     }
 
-    /** Every PINPIPE_* variable (names.md) pointing at this stack, in a stable order. */
+    /** Every PINPIPE_* variable (docs/configuration.md) pointing at this stack, in a stable order. */
     public Map<String, String> env() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PINPIPE_KAFKA_BOOTSTRAP", kafkaBootstrap());
@@ -56,9 +57,10 @@ public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
         return Collections.unmodifiableMap(env);
     }
 
-    /** {@link #env()} as one flat JSON object (values are plain ASCII without quotes or backslashes). */
+    /** {@link #env()} without its secrets as one flat JSON object (plain ASCII values without quotes or backslashes). */
     public String json() {
         return env().entrySet().stream()
+                .filter(e -> !e.getKey().equals("PINPIPE_DB_PASSWORD") && !e.getKey().equals("PINPIPE_S3_SECRET_KEY"))
                 .map(e -> "\"" + e.getKey() + "\":\"" + e.getValue() + "\"")
                 .collect(Collectors.joining(",", "{", "}"));
     }

@@ -14,7 +14,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A single-node KRaft Kafka (combined broker + controller) in this JVM: the real broker, formatted on
- * first start, its log kept under {@code dir} across restarts.
+ * first start, its log kept under {@code dir} across restarts. The stack runs it in a process of its
+ * own ({@link ServerProcess}), so the controller port is chosen by the stack and kept across restarts.
  */
 final class KafkaBroker implements LocalServer {
 
@@ -22,14 +23,15 @@ final class KafkaBroker implements LocalServer {
 
     private final String host;
     private final int port;
-    private int controllerPort;   // picked at the first start (bound at once), then kept
+    private final int controllerPort;
     private final Path dir;
     private final int partitions;
     private KafkaRaftServer server;
 
-    KafkaBroker(String host, int port, Path dir, int partitions) {
+    KafkaBroker(String host, int port, int controllerPort, Path dir, int partitions) {
         this.host = host;
         this.port = port;
+        this.controllerPort = controllerPort;
         this.dir = dir;
         this.partitions = partitions;
     }
@@ -43,9 +45,6 @@ final class KafkaBroker implements LocalServer {
     public synchronized void start() throws Exception {
         if (server != null) {
             return;
-        }
-        if (controllerPort == 0) {
-            controllerPort = FreePorts.pick(1)[0];
         }
         if (!Files.exists(dir.resolve("meta.properties"))) {
             format();

@@ -24,9 +24,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A running local stack — Kafka, S3 and PostgreSQL in a child JVM ({@link LocalStackMain}) — and its
- * endpoints. JDK only, so any test classpath (Spring's, Spark's) can hold it: the servers' own
- * dependencies live only in the child.
+ * A running local stack — a child JVM ({@link LocalStackMain}) that runs Kafka, S3 and PostgreSQL as
+ * processes of their own — and its endpoints. JDK only, so any test classpath (Spring's, Spark's) can
+ * hold it: the servers' own dependencies live only in the child.
  *
  * <p>The child reads control commands from its stdin and exits when that ends, so even a test JVM that
  * is killed outright leaves no server behind.
@@ -175,6 +175,21 @@ public final class LocalStack implements AutoCloseable {
 
     public void startPostgres() {
         command("start postgres");
+    }
+
+    /** {@code kill -9} of the broker's process: a crash; {@link #startKafka()} recovers its log. */
+    public void killKafka() {
+        command("kill kafka");
+    }
+
+    /** {@code kill -9} of the S3 server's process. */
+    public void killS3() {
+        command("kill s3");
+    }
+
+    /** {@code kill -9} of the postmaster and every backend at once; {@link #startPostgres()} replays the WAL. */
+    public void killPostgres() {
+        command("kill postgres");
     }
 
     /** Stops every server (flushing their data) and waits for the child to exit. Idempotent. */

@@ -24,16 +24,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Starts Kafka, S3 and PostgreSQL on loopback in this JVM (PostgreSQL as its child process), prints
- * their endpoints and one {@value #READY} line, and runs until SIGTERM / Ctrl-C — or, with
- * {@code --control-stdin}, until its standard input ends, taking {@code stop|start kafka|s3|postgres}
- * commands from it meanwhile (the test extension drives it that way).
+ * Starts Kafka, S3 and PostgreSQL on loopback, each in a process of its own (Kafka and S3 in a JVM
+ * running this class with {@code --serve}, PostgreSQL as itself), prints their endpoints and one
+ * {@value #READY} line, and runs until SIGTERM / Ctrl-C — or, with {@code --control-stdin}, until its
+ * standard input ends, taking {@code stop|start|kill kafka|s3|postgres} commands from it meanwhile (the
+ * test extension drives it that way). Separate processes let a test crash one server alone.
  */
 @Command(name = "local-stack", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Real Kafka (KRaft), S3 (s3proxy) and PostgreSQL on loopback, data kept under the data dir.")
 public final class LocalStackMain implements Callable<Integer> {
 
     public static final String READY = "PINPIPE-LOCALSTACK-READY";
+    private static final String HOST = "127.0.0.1";
 
     @Option(names = "--data-dir", description = "where the servers keep their data (default: $PINPIPE_HOME/data, PINPIPE_HOME=.pinpipe)")
     Path dataDir;
@@ -57,6 +59,18 @@ public final class LocalStackMain implements Callable<Integer> {
             description = "embedded servers in this JVM, Docker containers (Testcontainers), or auto: containers when a Docker engine answers (default ${DEFAULT-VALUE}; the test extension passes $PINPIPE_TEST_STACK, default auto)")
     Engine engine;
 
+    @Option(names = "--pg-synchronous-commit", defaultValue = "${env:PINPIPE_PG_SYNCHRONOUS_COMMIT:-on}", paramLabel = "on|off",
+            description = "PostgreSQL's synchronous_commit (env PINPIPE_PG_SYNCHRONOUS_COMMIT, default ${DEFAULT-VALUE}): "
+                    + "on = a commit returns once its WAL is on disk; off = faster commits that a server crash can take back")
+    String pgSynchronousCommit;
+
+    @Option(names = "--serve", hidden = true, paramLabel = "kafka|s3",
+            description = "run only this server in this JVM, its data in --data-dir, until stdin ends or SIGTERM (the stack starts its servers so)")
+    String serve;
+
+    @Option(names = "--controller-port", hidden = true, description = "with --serve kafka: the KRaft controller's port")
+    int controllerPort;
+
     @Option(names = "--control-stdin", description = "read 'stop|start kafka|s3|postgres' lines from stdin, answer 'OK <command>', exit at end of input")
     boolean controlStdin;
 
@@ -69,8 +83,14 @@ public final class LocalStackMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String host = "127.0.0.1";
-        String busy = busyPort(host);
+        if (serve != null) {
+            return serveOne();
+        }
+        if (!List.of("on", "off").contains(pgSynchronousCommit)) {
+            System.err.println("local-stack: --pg-synchronous-commit (PINPIPE_PG_SYNCHRONOUS_COMMIT) is 'on' or 'off', not '" + pgSynchronousCommit + "'");
+            return 2;
+        }
+        String busy = busyPort(HOST);
         if (busy != null) {
             System.err.println(busy);
             return 2;
@@ -94,11 +114,14 @@ public final class LocalStackMain implements Callable<Integer> {
             where = "in the containers, removed at exit";
         } else {
             Path data = embeddedDataDir();
-            endpoints = new Endpoints(host, kafkaPort, s3Port, pgPort);
+            endpoints = new Endpoints(HOST, kafkaPort, s3Port, pgPort);
             servers = new ServerSet(List.of(
-                    new KafkaBroker(host, kafkaPort, data.resolve("kafka"), partitions),
-                    new S3Server(host, s3Port, data.resolve("s3")),
-                    new PostgresServer(host, pgPort, data.resolve("postgres"))));
+                    new ServerProcess("kafka", "512m", List.of("--kafka-port", Integer.toString(kafkaPort),
+                            "--controller-port", Integer.toString(FreePorts.pick(1)[0]),
+                            "--partitions", Integer.toString(partitions), "--data-dir", data.resolve("kafka").toString())),
+                    new ServerProcess("s3", "384m", List.of("--s3-port", Integer.toString(s3Port),
+                            "--data-dir", data.resolve("s3").toString())),
+                    new PostgresServer(HOST, pgPort, data.resolve("postgres"), pgSynchronousCommit)));
             where = data.toString();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "local-stack-shutdown"));
@@ -119,6 +142,30 @@ public final class LocalStackMain implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --serve}: one server in this JVM until the stack closes our stdin (or SIGTERM); a clean stop at exit. */
+    private int serveOne() throws Exception {
+        Path dir = dataDir.toAbsolutePath();
+        LocalServer server = switch (serve) {
+            case "kafka" -> new KafkaBroker(HOST, kafkaPort, controllerPort, dir, partitions);
+            case "s3" -> new S3Server(HOST, s3Port, dir);
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--serve takes kafka or s3, not " + serve);
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                System.err.println("stopping " + serve + " failed: " + e);
+            }
+        }, "local-stack-" + serve + "-shutdown"));
+        server.start();
+        out.println(ServerProcess.READY + " " + serve);
+        out.flush();
+        while (System.in.read() != -1) {
+            // nothing is ever written: end of input means the stack is gone
+        }
+        return 0;
+    }
+
     private Path embeddedDataDir() throws IOException {
         Path data = (dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("PINPIPE_HOME", ".pinpipe"), "data")).toAbsolutePath();
         if (fresh) {
@@ -134,9 +181,11 @@ public final class LocalStackMain implements Callable<Integer> {
         double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         out.printf(Locale.ROOT, "pinpipe local stack ready in %.1f s (data: %s)%n", seconds, data);
         out.printf("  Kafka      bootstrap %s   topics %s (%d partitions), %s%n", e.kafkaBootstrap(), Endpoints.TOPIC, partitions, Endpoints.DEAD_LETTER_TOPIC);
-        out.printf("  S3         endpoint %s   region %s, path-style, access key %s, secret key %s, bucket %s%n",
-                e.s3Endpoint(), Endpoints.S3_REGION, Endpoints.S3_ACCESS_KEY, Endpoints.S3_SECRET_KEY, Endpoints.BUCKET);
-        out.printf("  PostgreSQL %s   user %s, password %s%n", e.jdbcUrl(), Endpoints.DB_USER, Endpoints.DB_PASSWORD);
+        // secrets stay out of the output: they are the PINPIPE_* defaults in docs/configuration.md
+        out.printf("  S3         endpoint %s   region %s, path-style, access key %s, bucket %s%n",
+                e.s3Endpoint(), Endpoints.S3_REGION, Endpoints.S3_ACCESS_KEY, Endpoints.BUCKET);
+        out.printf("  PostgreSQL %s   user %s, synchronous_commit=%s%n", e.jdbcUrl(), Endpoints.DB_USER,
+                data.startsWith("in the containers") ? "on" : pgSynchronousCommit);
         out.printf("  psql       %s%n", e.psqlCommand());
         out.println(READY + " " + e.json());
         out.flush();
@@ -192,7 +241,7 @@ public final class LocalStackMain implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }
 
-    /** The three servers, started together (PostgreSQL on the calling thread: see PostgresServer) and stopped in reverse. */
+    /** The three servers, started together and stopped in reverse. */
     static final class ServerSet {
         private final List<LocalServer> servers;
 
@@ -200,37 +249,33 @@ public final class LocalStackMain implements Callable<Integer> {
             this.servers = servers;
         }
 
-        void startAll() throws Exception {
-            List<CompletableFuture<Void>> others = servers.stream()
-                    .filter(s -> !(s instanceof PostgresServer))
-                    .map(s -> CompletableFuture.runAsync(() -> startUnchecked(s)))
+        void startAll() {
+            List<CompletableFuture<Void>> starts = servers.stream()
+                    .map(s -> CompletableFuture.runAsync(() -> startUnchecked(s), r -> new Thread(r, "start-" + s.name()).start()))
                     .toList();
-            for (LocalServer s : servers) {
-                if (s instanceof PostgresServer) {
-                    timed(s);
-                }
-            }
-            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
         }
 
         /** Starts one server and says how long it took (startup time is what users wait for). */
         private static void timed(LocalServer server) throws Exception {
             long t0 = System.nanoTime();
             server.start();
-            System.out.printf(Locale.ROOT, "local-stack: %s started in %.1f s%n", server.name(), (System.nanoTime() - t0) / 1e9);
+            long pid = server.pid();
+            System.out.printf(Locale.ROOT, "local-stack: %s started in %.1f s%s%n", server.name(), (System.nanoTime() - t0) / 1e9,
+                    pid > 0 ? " (pid " + pid + ")" : "");
         }
 
         void control(String command) throws Exception {
             String[] words = command.split("\\s+");
-            if (words.length != 2 || !List.of("stop", "start").contains(words[0])) {
-                throw new IllegalArgumentException("expected 'stop|start kafka|s3|postgres'");
+            if (words.length != 2 || !List.of("stop", "start", "kill").contains(words[0])) {
+                throw new IllegalArgumentException("expected 'stop|start|kill kafka|s3|postgres'");
             }
             LocalServer server = servers.stream().filter(s -> s.name().equals(words[1])).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no server '" + words[1] + "'"));
-            if (words[0].equals("stop")) {
-                server.stop();
-            } else {
-                server.start();
+            switch (words[0]) {
+                case "stop" -> server.stop();
+                case "kill" -> server.kill();
+                default -> timed(server);
             }
         }
 

@@ -11,7 +11,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,24 +21,30 @@ import dev.pinpipe.core.db.SchemaMigrator;
  * initialised on first start (database {@code pinterest}, role {@code pinpipe}, pin-core's schema), kept
  * across restarts. Authentication is {@code trust} on loopback only.
  *
- * <p>PostgreSQL refuses to run as root, so as root the server runs as {@code nobody} (through
- * {@code setpriv}) and its cluster folder belongs to that user. {@code setpriv --pdeathsig} also kills
- * the server if this JVM dies without running its shutdown hook, so no postmaster is ever orphaned.
+ * <p>PostgreSQL refuses to run as root, so as root the server runs as {@code nobody} and its cluster
+ * folder belongs to that user. It runs in a process group of its own ({@link Spawner}), so
+ * {@link #kill()} crashes the postmaster and every backend at once, as a power cut would for them.
+ *
+ * <p>Commits are durable by default ({@code synchronous_commit=on}): a commit returns once its WAL is
+ * on disk, so a crash of the server cannot take back a transaction a client saw committed.
  */
 final class PostgresServer implements LocalServer {
 
-    private static final int NOBODY = 65534;
+    private static final int NOBODY = Spawner.NOBODY;
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final String host;
     private final int port;
     private final Path dir;
+    private final String synchronousCommit;
     private Process process;
 
-    PostgresServer(String host, int port, Path dir) {
+    /** @param synchronousCommit PostgreSQL's {@code synchronous_commit}: {@code on} (durable) or {@code off} */
+    PostgresServer(String host, int port, Path dir, String synchronousCommit) {
         this.host = host;
         this.port = port;
         this.dir = dir;
+        this.synchronousCommit = synchronousCommit;
     }
 
     @Override
@@ -60,7 +65,7 @@ final class PostgresServer implements LocalServer {
         process = launch(List.of(home.resolve("bin/postgres").toString(), "-D", cluster.toString(), "-p", Integer.toString(port),
                 "-c", "listen_addresses=" + host,
                 "-c", "unix_socket_directories=",        // TCP only: no socket file in a shared folder
-                "-c", "synchronous_commit=off"));       // a dev stack: commit latency matters, an OS crash does not
+                "-c", "synchronous_commit=" + synchronousCommit));
         awaitConnectable();
         createDatabase();
     }
@@ -78,11 +83,25 @@ final class PostgresServer implements LocalServer {
         process = null;
     }
 
+    @Override
+    public synchronized void kill() throws Exception {
+        if (process == null) {
+            return;
+        }
+        Spawner.killGroup(process);
+        process = null;
+    }
+
+    @Override
+    public synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
     private void initdb(Path home, Path cluster) throws Exception {
         Dirs.deleteTree(cluster);
         Files.createDirectories(cluster);
         Files.setPosixFilePermissions(cluster, PosixFilePermissions.fromString("rwx------"));
-        if (isRoot()) {
+        if (Spawner.isRoot()) {
             Files.setAttribute(cluster, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(cluster, "unix:gid", NOBODY, LinkOption.NOFOLLOW_LINKS);
         }
@@ -100,7 +119,7 @@ final class PostgresServer implements LocalServer {
      * folder under the temp dir, named after {@code dir} (so a restart finds it) and linked from it.
      */
     private Path cluster() throws IOException {
-        if (!isRoot() || traversableByOthers(dir.getParent())) {
+        if (!Spawner.isRoot() || traversableByOthers(dir.getParent())) {
             return dir;
         }
         Path standIns = Path.of(System.getProperty("java.io.tmpdir"), "pinpipe-postgres-data");
@@ -124,19 +143,8 @@ final class PostgresServer implements LocalServer {
     }
 
     private static Process launch(List<String> command) throws IOException {
-        List<String> full = new ArrayList<>();
-        if (setprivAvailable()) {
-            full.addAll(List.of("setpriv", "--pdeathsig", "KILL"));
-            if (isRoot()) {
-                full.addAll(List.of("--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-            }
-            full.add("--");
-        } else if (isRoot()) {
-            throw new IllegalStateException("PostgreSQL cannot run as root and setpriv (util-linux) is missing");
-        }
-        full.addAll(command);
         // output joins this process's own, which the launcher or the test extension logs
-        return new ProcessBuilder(full).inheritIO().start();
+        return Spawner.start(command, true, new ProcessBuilder().inheritIO());
     }
 
     private void awaitConnectable() throws Exception {
@@ -181,18 +189,5 @@ final class PostgresServer implements LocalServer {
         try (ResultSet rs = st.executeQuery(query)) {
             return rs.next();
         }
-    }
-
-    private static boolean isRoot() throws IOException {
-        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-    }
-
-    private static boolean setprivAvailable() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "setpriv"))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

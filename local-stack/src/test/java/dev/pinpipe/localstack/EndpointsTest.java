@@ -23,15 +23,16 @@ class EndpointsTest {
     }
 
     @Test
-    void jsonIsOneFlatObjectOfTheEnv() {
+    void jsonIsOneFlatObjectOfTheEnvWithoutSecrets() {
         assertThat(endpoints.json())
                 .startsWith("{\"PINPIPE_KAFKA_BOOTSTRAP\":\"127.0.0.1:9092\",")
                 .endsWith("\"PINPIPE_PG_PORT\":\"5432\"}")
-                .doesNotContain("\n");
+                .doesNotContain("\n")
+                .doesNotContain("PASSWORD", "SECRET", Endpoints.S3_SECRET_KEY);
     }
 
     @Test
     void psqlLineConnectsOverTcp() {
-        assertThat(endpoints.psqlCommand()).isEqualTo("PGPASSWORD=pinpipe psql -h 127.0.0.1 -p 5432 -U pinpipe pinterest");
+        assertThat(endpoints.psqlCommand()).isEqualTo("psql -h 127.0.0.1 -p 5432 -U pinpipe pinterest");
     }
 }

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,7 +29,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Data survives restarts: each server stopped and started through the control channel, then the whole
+ * Data survives restarts and crashes: each server stopped and started, then killed with {@code kill -9}
+ * and started, through the control channel, then the whole
  * child process relaunched on the same data folder. Uses its own stack (not the shared one) because it
  * stops servers and needs to own the data folder. Always the embedded engine: surviving a relaunch on the
  * same folder is its promise; containers keep their data across stop/start only (README).
@@ -64,6 +66,23 @@ class LocalStackRestartIT {
             assertThatThrownBy(() -> Clients.jdbc(stack).close()).isInstanceOf(SQLException.class);
             stack.startPostgres();
             assertDataKept(stack);
+
+            // crashes: each server is a process of its own, so kill -9 takes down that one alone
+            stack.killKafka();
+            try (S3Client s3 = Clients.s3(stack); Connection c = Clients.jdbc(stack)) {
+                assertThat(s3.listBuckets().buckets()).isNotEmpty();
+                assertThat(c.isValid(5)).isTrue();
+            }
+            stack.startKafka();
+            assertDataKept(stack);
+            stack.killS3();
+            stack.startS3();
+            assertDataKept(stack);
+            stack.killPostgres();
+            assertThatThrownBy(() -> Clients.jdbc(stack).close()).isInstanceOf(SQLException.class);
+            stack.startPostgres();
+            assertDataKept(stack);
+            assertCommitsSurviveAPostgresCrash(stack);
         }
 
         try (LocalStack again = LocalStack.launch(data, run.resolve("second.log"), "embedded")) {
@@ -85,6 +104,35 @@ class LocalStackRestartIT {
         }
         try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO pipeline_runs (job, run_id, started_at) VALUES ('batch', 'restart-it', now())");
+        }
+    }
+
+    /** Single-row commits in a loop, a kill -9 in the middle: every commit that returned is there after restart. */
+    private static void assertCommitsSurviveAPostgresCrash(LocalStack stack) throws Exception {
+        try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS crash_it (id int PRIMARY KEY)");
+        }
+        List<Integer> committed = Collections.synchronizedList(new ArrayList<>());
+        Thread writer = new Thread(() -> {
+            try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement()) {
+                for (int id = 0; ; id++) {
+                    st.executeUpdate("INSERT INTO crash_it VALUES (" + id + ")");
+                    committed.add(id);   // autocommit: the commit has returned
+                }
+            } catch (SQLException crashed) {
+                // the server is gone
+            }
+        });
+        writer.start();
+        Thread.sleep(1500);
+        stack.killPostgres();
+        writer.join(30_000);
+        stack.startPostgres();
+        assertThat(committed).as("commits before the crash").hasSizeGreaterThan(10);
+        try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM crash_it WHERE id <= " + committed.get(committed.size() - 1))) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("committed rows after kill -9 and restart").isEqualTo(committed.size());
         }
     }
 
