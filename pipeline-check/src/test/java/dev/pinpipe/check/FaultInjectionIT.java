@@ -7,6 +7,7 @@ import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Crashes under load, and nothing lost, nothing doubled. The services run as separate processes
- * started by {@code ./pinpipe up}; the stack runs under the local-stack extension so its servers can be
- * stopped and started. A steady emulator load (50 pins/s, enough to have requests in flight at every crash) runs through each scenario; afterwards the load stops,
+ * started by {@code ./pinpipe up}; the stack runs under the local-stack extension so its servers (each
+ * a process of its own) can be killed, stopped and started. A steady emulator load (50 pins/s, enough to have requests in flight at every crash) runs through each scenario; afterwards the load stops,
  * the pipeline drains, and every acknowledged pin must be in the archive exactly once (no Kafka record
  * archived twice) and in {@code pins_stream} exactly once, with no row for a pin never sent.
  */
@@ -33,6 +34,7 @@ class FaultInjectionIT {
 
     private static final List<String> SERVICES = List.of("ingest-api", "batch-consumer", "stream-job");
     private static final int KILL_CYCLES = Integer.getInteger("pinpipe.faults.cycles", 10);
+    private static final int SERVER_KILLS_EACH = Integer.getInteger("pinpipe.faults.server-kills", 3);
 
     private static Launcher launcher;
     private static PipelineEnv env;
@@ -70,17 +72,51 @@ class FaultInjectionIT {
             System.out.println("fault cycle " + cycles + ": kill -9 " + victim + ", restarted");
         }
         stopLoad(load);
-        reconcile("kill -9 x" + cycles + " (api/archiver/stream)");
+        reconcile("kill -9 x" + cycles + " (api/archiver/stream)", false);
+    }
+
+    /**
+     * kill -9 of PostgreSQL, the S3 server and the broker, {@value #SERVER_KILLS_EACH} times each in a
+     * seeded random order at seeded random moments, each restarted after a short random outage. Then every
+     * layer is reconciled, the batch table included (the batch job reads the archive the crashes wrote).
+     */
+    @Test
+    @Order(2)
+    void killingServersAtRandomLosesAndDoublesNothing(LocalStack stack) throws Exception {
+        Map<String, Runnable[]> servers = Map.of(
+                "postgres", new Runnable[] {stack::killPostgres, stack::startPostgres},
+                "s3", new Runnable[] {stack::killS3, stack::startS3},
+                "kafka", new Runnable[] {stack::killKafka, stack::startKafka});
+        List<String> victims = new ArrayList<>();
+        for (int i = 0; i < SERVER_KILLS_EACH; i++) {
+            victims.addAll(List.of("postgres", "s3", "kafka"));
+        }
+        Collections.shuffle(victims, random);
+        Process load = startLoad("server-kills");
+        int cycle = 0;
+        for (String victim : victims) {
+            Thread.sleep(2000 + random.nextInt(3000));
+            servers.get(victim)[0].run();
+            long down = random.nextInt(2000);
+            Thread.sleep(down);
+            long t0 = System.nanoTime();
+            servers.get(victim)[1].run();
+            System.out.printf("server crash %d: kill -9 %s, down %d ms, restarted in %.1f s%n",
+                    ++cycle, victim, down, (System.nanoTime() - t0) / 1e9);
+        }
+        Thread.sleep(3000);
+        stopLoad(load);
+        reconcile("server kill -9 x" + cycle + " (pg/s3/kafka)", true);
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void postgresDownForTwentySecondsUnderLoad(LocalStack stack) throws Exception {
         outageUnderLoad("postgres-down", "postgres down 20 s", stack::stopPostgres, stack::startPostgres);
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void s3DownForTwentySecondsUnderLoad(LocalStack stack) throws Exception {
         outageUnderLoad("s3-down", "s3 down 20 s", stack::stopS3, stack::startS3);
     }
@@ -94,7 +130,7 @@ class FaultInjectionIT {
         start.run();
         Thread.sleep(3000);
         stopLoad(emulator);
-        reconcile(scenario);
+        reconcile(scenario, false);
     }
 
     /** A steady load until stopped: the emulator retries what a dead API did not answer. */
@@ -111,12 +147,20 @@ class FaultInjectionIT {
         assertThat(load.waitFor(3, TimeUnit.MINUTES)).as("emulator stopped").isTrue();
     }
 
-    private void reconcile(String scenario) {
+    /** Every load so far against the archive and pins_stream; with {@code batch}, the batch job runs each archived day first. */
+    private void reconcile(String scenario, boolean batch) {
         SentPins sent = SentPins.read(loads.toArray(Path[]::new));
         assertThat(sent.acked()).as("the load was acknowledged at all").isNotEmpty();
-        Drain.archive(env, sent.acked(), minutes(4));
+        ArchiveCensus archive = Drain.archive(env, sent.acked(), minutes(4)).census();
         TableCensus stream = Drain.table(env, "pins_stream", "stream", sent.acked(), minutes(4)).census();
-        Reconciliation r = Reconciliation.of(scenario, sent.sent(), sent.acked(), ArchiveCensus.take(env), stream, null);
+        TableCensus batchTable = null;
+        if (batch) {
+            for (String date : archive.dates()) {
+                launcher.require(minutes(10), "batch", "--date", date);
+            }
+            batchTable = TableCensus.take(env, "pins_batch", "batch");
+        }
+        Reconciliation r = Reconciliation.of(scenario, sent.sent(), sent.acked(), ArchiveCensus.take(env), stream, batchTable);
         System.out.println("FAULTS " + r.line() + " in_doubt=" + sent.inDoubt().size());
         assertThat(r.lost()).as(r.line()).isZero();
         assertThat(r.doubled()).as(r.line()).isZero();
