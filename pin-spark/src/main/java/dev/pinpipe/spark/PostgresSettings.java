@@ -1,6 +1,9 @@
 package dev.pinpipe.spark;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -17,6 +20,8 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
     public static final String JDBC_URL_ENV = "PINPIPE_JDBC_URL";
     public static final String USER_ENV = "PINPIPE_DB_USER";
     public static final String PASSWORD_ENV = "PINPIPE_DB_PASSWORD";
+    /** A file holding the password (trailing newline stripped), instead of {@link #PASSWORD_ENV}. */
+    public static final String PASSWORD_FILE_ENV = "PINPIPE_DB_PASSWORD_FILE";
 
     public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/pinterest";
     public static final String DEFAULT_USER = "pinpipe";
@@ -25,11 +30,14 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
     public PostgresSettings {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("expected a jdbc:postgresql: URL, got " + jdbcUrl);
+            throw new IllegalArgumentException("expected a jdbc:postgresql: URL, got " + redacted(jdbcUrl));
         }
     }
 
-    /** From PINPIPE_JDBC_URL / PINPIPE_DB_USER / PINPIPE_DB_PASSWORD, with the local defaults. */
+    /**
+     * From PINPIPE_JDBC_URL / PINPIPE_DB_USER / PINPIPE_DB_PASSWORD (or PINPIPE_DB_PASSWORD_FILE), with
+     * the local defaults. The password never comes from a command line: {@code ps} shows those.
+     */
     public static PostgresSettings fromEnv() {
         return fromEnv(System.getenv());
     }
@@ -38,7 +46,40 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
         return new PostgresSettings(
                 env.getOrDefault(JDBC_URL_ENV, DEFAULT_JDBC_URL),
                 env.getOrDefault(USER_ENV, DEFAULT_USER),
-                env.getOrDefault(PASSWORD_ENV, DEFAULT_PASSWORD));
+                password(env));
+    }
+
+    /** From PINPIPE_DB_PASSWORD or the file PINPIPE_DB_PASSWORD_FILE names, else the local default. */
+    public static String password(Map<String, String> env) {
+        return Objects.requireNonNullElse(secret(env, PASSWORD_ENV, PASSWORD_FILE_ENV), DEFAULT_PASSWORD);
+    }
+
+    /**
+     * A secret from {@code variable}, or from the file {@code fileVariable} names (its trailing newline
+     * stripped); null when neither is set. A blank variable counts as unset for the file's sake.
+     *
+     * @throws IllegalArgumentException when both are set, or the file cannot be read (the message never holds the secret)
+     */
+    public static String secret(Map<String, String> env, String variable, String fileVariable) {
+        String value = env.get(variable);
+        String file = env.get(fileVariable);
+        if (file == null || file.isBlank()) {
+            return value;
+        }
+        if (value != null && !value.isBlank()) {
+            throw new IllegalArgumentException("both " + variable + " and " + fileVariable + " are set: set only one");
+        }
+        try {
+            return Files.readString(Path.of(file.strip())).replaceFirst("(\\r?\\n)+$", "");
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(fileVariable + ": cannot read " + file.strip() + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The message for a secret's command-line flag, which the jobs refuse: {@code ps} would show its value. */
+    public static String refusedFlag(String flag, String variable, String fileVariable) {
+        return flag + " is not accepted (a command line is visible to every user of the machine): set "
+                + variable + " or " + fileVariable + " instead";
     }
 
     /**
@@ -55,14 +96,19 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
         }
         Connection connection = new org.postgresql.Driver().connect(jdbcUrl, props);
         if (connection == null) {
-            throw new SQLException("pgjdbc refused the URL " + jdbcUrl);
+            throw new SQLException("pgjdbc refused the URL " + redacted(jdbcUrl));
         }
         return connection;
     }
 
-    /** Never prints the password. */
+    /** Never prints the password, nor one given as a parameter of the URL. */
     @Override
     public String toString() {
-        return "PostgresSettings[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=***]";
+        return "PostgresSettings[jdbcUrl=" + redacted(jdbcUrl) + ", user=" + user + ", password=***]";
+    }
+
+    /** The URL with the value of any {@code password=} parameter masked. */
+    static String redacted(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
     }
 }
