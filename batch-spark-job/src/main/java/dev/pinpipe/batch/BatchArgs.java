@@ -1,5 +1,6 @@
 package dev.pinpipe.batch;
 
+import dev.pinpipe.spark.DriverBinding;
 import dev.pinpipe.spark.PostgresSettings;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -16,7 +17,9 @@ import java.util.Map;
  * @param to          last archive day, inclusive
  * @param s3Endpoint  S3 endpoint URL; blank means AWS's own endpoint for {@code s3Region}
  * @param s3AccessKey static credentials, or null for the AWS default credential chain
+ * @param s3SecretKey from the environment only, like the database password (never a flag)
  * @param master      the Spark master, or null to keep the one spark-submit set
+ * @param binding     where the driver listens in local mode
  */
 public record BatchArgs(
         LocalDate from,
@@ -28,12 +31,16 @@ public record BatchArgs(
         String bucket,
         String prefix,
         PostgresSettings postgres,
-        String master) {
+        String master,
+        DriverBinding binding) {
 
     public static final String DEFAULT_S3_ENDPOINT = "http://127.0.0.1:9000";
     public static final String DEFAULT_S3_REGION = "us-east-1";
     public static final String DEFAULT_S3_ACCESS_KEY = "pinpipe";
     public static final String DEFAULT_S3_SECRET_KEY = "pinpipe-secret";
+    public static final String S3_SECRET_KEY_ENV = "PINPIPE_S3_SECRET_KEY";
+    /** A file holding the S3 secret key (trailing newline stripped), instead of {@link #S3_SECRET_KEY_ENV}. */
+    public static final String S3_SECRET_KEY_FILE_ENV = "PINPIPE_S3_SECRET_KEY_FILE";
     public static final String DEFAULT_BUCKET = "pinterestdata";
     public static final String DEFAULT_PREFIX = "pins";
     public static final String DEFAULT_MASTER = "local[*]";
@@ -53,21 +60,28 @@ public record BatchArgs(
               --s3-region REGION                                         [PINPIPE_S3_REGION, us-east-1]
               --s3-access-key KEY      static credentials; unset on AWS = default chain
                                                                          [PINPIPE_S3_ACCESS_KEY, local: pinpipe]
-              --s3-secret-key SECRET                                     [PINPIPE_S3_SECRET_KEY, local: pinpipe-secret]
               --bucket NAME                                              [PINPIPE_S3_BUCKET, pinterestdata]
               --prefix PREFIX          folder of the dt= partitions      [pins]
               --jdbc-url URL                                             [PINPIPE_JDBC_URL, jdbc:postgresql://127.0.0.1:5432/pinterest]
               --db-user USER                                             [PINPIPE_DB_USER, pinpipe]
-              --db-password PASSWORD                                     [PINPIPE_DB_PASSWORD, pinpipe]
               --master MASTER          Spark master (default local[*]; under spark-submit its --master)
               --help                   this help
+
+              Secrets only from the environment, never a flag (a command line is visible in ps):
+                PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE (a file holding it)      [pinpipe]
+                PINPIPE_S3_SECRET_KEY or PINPIPE_S3_SECRET_KEY_FILE        [local: pinpipe-secret]
+              In local mode the driver listens on PINPIPE_BIND_ADDRESS [127.0.0.1].
 
               Exit status: 0 on success (also on a day with no archive objects, with a warning),
               1 when the run failed, 2 on bad arguments.
             """;
 
     private static final List<String> FLAGS = List.of("date", "from", "to", "s3-endpoint", "s3-region",
-            "s3-access-key", "s3-secret-key", "bucket", "prefix", "jdbc-url", "db-user", "db-password", "master");
+            "s3-access-key", "bucket", "prefix", "jdbc-url", "db-user", "master");
+    /** Secrets' flags, refused with the variables to use instead. */
+    private static final Map<String, String> REFUSED = Map.of(
+            "db-password", PostgresSettings.refusedFlag("--db-password", PostgresSettings.PASSWORD_ENV, PostgresSettings.PASSWORD_FILE_ENV),
+            "s3-secret-key", PostgresSettings.refusedFlag("--s3-secret-key", S3_SECRET_KEY_ENV, S3_SECRET_KEY_FILE_ENV));
 
     public BatchArgs {
         if (to.isBefore(from)) {
@@ -110,7 +124,7 @@ public record BatchArgs(
 
         String endpoint = setting(flags, "s3-endpoint", env, "PINPIPE_S3_ENDPOINT", DEFAULT_S3_ENDPOINT).strip();
         String accessKey = blankToNull(setting(flags, "s3-access-key", env, "PINPIPE_S3_ACCESS_KEY", null));
-        String secretKey = blankToNull(setting(flags, "s3-secret-key", env, "PINPIPE_S3_SECRET_KEY", null));
+        String secretKey = blankToNull(PostgresSettings.secret(env, S3_SECRET_KEY_ENV, S3_SECRET_KEY_FILE_ENV));
         if (accessKey == null && secretKey == null && !endpoint.isEmpty()) {
             // a custom endpoint is the local S3 server (or another S3-compatible one): its local login
             accessKey = DEFAULT_S3_ACCESS_KEY;
@@ -122,13 +136,13 @@ public record BatchArgs(
         PostgresSettings postgres = new PostgresSettings(
                 setting(flags, "jdbc-url", env, PostgresSettings.JDBC_URL_ENV, PostgresSettings.DEFAULT_JDBC_URL),
                 setting(flags, "db-user", env, PostgresSettings.USER_ENV, PostgresSettings.DEFAULT_USER),
-                setting(flags, "db-password", env, PostgresSettings.PASSWORD_ENV, PostgresSettings.DEFAULT_PASSWORD));
+                PostgresSettings.password(env));
         String prefix = flags.getOrDefault("prefix", DEFAULT_PREFIX).replaceAll("^/+|/+$", "");
         return new BatchArgs(from, to, endpoint,
                 setting(flags, "s3-region", env, "PINPIPE_S3_REGION", DEFAULT_S3_REGION),
                 accessKey, secretKey,
                 setting(flags, "bucket", env, "PINPIPE_S3_BUCKET", DEFAULT_BUCKET),
-                prefix, postgres, flags.get("master"));
+                prefix, postgres, flags.get("master"), DriverBinding.fromEnv(env));
     }
 
     /** The master to set, or null when spark-submit already chose one. */
@@ -144,7 +158,7 @@ public record BatchArgs(
     public String toString() {
         return "BatchArgs[from=" + from + ", to=" + to + ", s3Endpoint=" + (s3Endpoint.isEmpty() ? "(AWS)" : s3Endpoint)
                 + ", s3Region=" + s3Region + ", credentials=" + (s3AccessKey == null ? "default chain" : "static")
-                + ", bucket=" + bucket + ", prefix=" + prefix + ", postgres=" + postgres + ", master=" + master + "]";
+                + ", bucket=" + bucket + ", prefix=" + prefix + ", postgres=" + postgres + ", master=" + master + ", bind=" + binding.address() + "]";
     }
 
     private static Map<String, String> flags(String[] args) {
@@ -158,6 +172,9 @@ public record BatchArgs(
             int eq = name.indexOf('=');
             String inline = eq >= 0 ? name.substring(eq + 1) : null;
             name = eq >= 0 ? name.substring(0, eq) : name;
+            if (REFUSED.containsKey(name)) {
+                throw new IllegalArgumentException(REFUSED.get(name));
+            }
             if (!FLAGS.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name + " (see --help)");
             }

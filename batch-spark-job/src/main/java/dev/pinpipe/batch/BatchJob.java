@@ -79,9 +79,9 @@ public final class BatchJob {
             builder.master(master);
         }
         if (master != null && master.startsWith("local")) {
-            builder.config("spark.driver.host", "127.0.0.1")
-                    .config("spark.driver.bindAddress", "127.0.0.1")
-                    .config("spark.ui.enabled", "false");
+            // one run needs no UI; the driver's ports listen on PINPIPE_BIND_ADDRESS (loopback by default)
+            args.binding().localSparkConf().forEach(builder::config);
+            builder.config("spark.ui.enabled", "false");
         }
         S3aSettings.sparkConf(args).forEach(builder::config);
         return builder.getOrCreate();

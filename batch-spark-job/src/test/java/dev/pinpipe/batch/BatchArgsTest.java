@@ -3,12 +3,16 @@ package dev.pinpipe.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -92,8 +96,58 @@ class BatchArgsTest {
 
     @Test
     void neverPrintsSecrets() {
-        String text = parse(Map.of("PINPIPE_S3_SECRET_KEY", "s3cr3t", "PINPIPE_S3_ACCESS_KEY", "k", "PINPIPE_DB_PASSWORD", "pw0rd")).toString();
-        assertThat(text).doesNotContain("s3cr3t").doesNotContain("pw0rd");
+        String text = parse(Map.of("PINPIPE_S3_SECRET_KEY", "s3cr3t", "PINPIPE_S3_ACCESS_KEY", "k", "PINPIPE_DB_PASSWORD", "pw0rd",
+                "PINPIPE_JDBC_URL", "jdbc:postgresql://db:5432/pinterest?ssl=true&password=urlpw")).toString();
+        assertThat(text).doesNotContain("s3cr3t").doesNotContain("pw0rd").doesNotContain("urlpw")
+                .contains("password=***", "jdbc:postgresql://db:5432/pinterest?ssl=true");
+    }
+
+    @Test
+    void secretsCanComeFromFilesTheirTrailingNewlineStripped(@TempDir Path dir) throws IOException {
+        Path password = Files.writeString(dir.resolve("db-password"), "pw from file\n");
+        Path secret = Files.writeString(dir.resolve("s3-secret"), "s3 secret from file\r\n");
+        BatchArgs args = parse(Map.of("PINPIPE_DB_PASSWORD_FILE", password.toString(),
+                "PINPIPE_S3_ACCESS_KEY", "AKIA", "PINPIPE_S3_SECRET_KEY_FILE", secret.toString()));
+        assertThat(args.postgres().password()).isEqualTo("pw from file");
+        assertThat(args.s3SecretKey()).isEqualTo("s3 secret from file");
+        assertThat(args.toString()).doesNotContain("from file");
+    }
+
+    @Test
+    void aSecretAndItsFileTogetherAreAnErrorNamingBoth(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("secret"), "x");
+        assertThatThrownBy(() -> parse(Map.of("PINPIPE_DB_PASSWORD", "pw", "PINPIPE_DB_PASSWORD_FILE", file.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PINPIPE_DB_PASSWORD and PINPIPE_DB_PASSWORD_FILE");
+        assertThatThrownBy(() -> parse(Map.of("PINPIPE_S3_SECRET_KEY", "s", "PINPIPE_S3_SECRET_KEY_FILE", file.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PINPIPE_S3_SECRET_KEY and PINPIPE_S3_SECRET_KEY_FILE");
+        assertThatThrownBy(() -> parse(Map.of("PINPIPE_DB_PASSWORD_FILE", dir.resolve("missing").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PINPIPE_DB_PASSWORD_FILE: cannot read");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --db-password hunter2        | --db-password is not accepted | PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE
+            --db-password=hunter2        | --db-password is not accepted | PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE
+            --s3-secret-key hunter2      | --s3-secret-key is not accepted | PINPIPE_S3_SECRET_KEY or PINPIPE_S3_SECRET_KEY_FILE
+            """)
+    void secretFlagsAreRefusedNamingTheVariables(String line, String refused, String variables) {
+        assertThatThrownBy(() -> parse(Map.of(), line.split(" ")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(refused).hasMessageContaining(variables)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+        assertThat(BatchArgs.USAGE).doesNotContain("--db-password").doesNotContain("--s3-secret-key")
+                .contains("PINPIPE_DB_PASSWORD_FILE", "PINPIPE_S3_SECRET_KEY_FILE");
+    }
+
+    @Test
+    void theDriverListensOnLoopbackUnlessTheBindAddressSaysOtherwise() {
+        assertThat(parse(Map.of()).binding().localSparkConf())
+                .containsEntry("spark.driver.bindAddress", "127.0.0.1").containsEntry("spark.driver.host", "127.0.0.1");
+        assertThat(parse(Map.of("PINPIPE_BIND_ADDRESS", "0.0.0.0")).binding().localSparkConf())
+                .containsEntry("spark.driver.bindAddress", "0.0.0.0").containsEntry("spark.driver.host", "127.0.0.1");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package dev.pinpipe.stream;
 
+import dev.pinpipe.spark.DriverBinding;
 import dev.pinpipe.spark.PostgresSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * What the stream job is told: command-line flags, each falling back to its PINPIPE_* variable and
  * then to the local default of names.md.
  *
- * @param master empty when neither {@code --master} nor spark-submit says where to run (then local)
+ * @param master  empty when neither {@code --master} nor spark-submit says where to run (then local)
+ * @param binding where the driver and its UI listen in local mode
  */
 public record StreamArgs(
         String kafkaBootstrap,
@@ -24,7 +26,8 @@ public record StreamArgs(
         PostgresSettings postgres,
         Optional<String> master,
         long maxOffsetsPerTrigger,
-        Path metricsFile) {
+        Path metricsFile,
+        DriverBinding binding) {
 
     public static final String USAGE = """
             Usage: StreamJob [options]   (a flag wins over its environment variable)
@@ -34,13 +37,17 @@ public record StreamArgs(
               --checkpoint DIR|s3a://...     default $PINPIPE_HOME/checkpoints/stream
               --trigger DURATION             micro-batch interval (500ms, 1s, 2m), default 1s
               --jdbc-url URL                 PINPIPE_JDBC_URL, default jdbc:postgresql://127.0.0.1:5432/pinterest
-                                             (user and password: PINPIPE_DB_USER / PINPIPE_DB_PASSWORD)
+                                             (user and password only from the environment, never a flag:
+                                             PINPIPE_DB_USER, PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE)
               --master URL                   default: spark-submit's master, else local[*]
               --max-offsets-per-trigger N    cap on Kafka records per micro-batch (they are collected
                                              to the driver), default 50000
               --metrics-file FILE            one JSON line per micro-batch,
                                              default $PINPIPE_HOME/metrics/stream-batches.ndjson
               --help                         this help
+
+              In local mode the driver and the Spark UI (port 4040) listen on PINPIPE_BIND_ADDRESS,
+              default 127.0.0.1 (the UI through SPARK_LOCAL_IP, which ./pinpipe sets to it).
             """;
 
     /**
@@ -52,6 +59,7 @@ public record StreamArgs(
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
     private static final List<String> FLAGS = List.of("--kafka-bootstrap", "--topic", "--checkpoint", "--trigger",
             "--jdbc-url", "--master", "--max-offsets-per-trigger", "--metrics-file");
+    private static final String REFUSED_PASSWORD_FLAG = "--db-password";
 
     /** Thrown for {@code --help}: the caller prints {@link #USAGE} and exits successfully. */
     public static final class HelpRequested extends RuntimeException {
@@ -72,7 +80,8 @@ public record StreamArgs(
                 Optional.ofNullable(flags.get("--master")),
                 positive(flags.getOrDefault("--max-offsets-per-trigger", Long.toString(DEFAULT_MAX_OFFSETS_PER_TRIGGER))),
                 Path.of(flags.getOrDefault("--metrics-file",
-                        Path.of(home, "metrics", "stream-batches.ndjson").toString())));
+                        Path.of(home, "metrics", "stream-batches.ndjson").toString())),
+                DriverBinding.fromEnv(env));
     }
 
     private static Map<String, String> flags(String[] args) {
@@ -83,6 +92,10 @@ public record StreamArgs(
                 throw new HelpRequested();
             }
             String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.equals(REFUSED_PASSWORD_FLAG)) {
+                throw new IllegalArgumentException(PostgresSettings.refusedFlag(REFUSED_PASSWORD_FLAG,
+                        PostgresSettings.PASSWORD_ENV, PostgresSettings.PASSWORD_FILE_ENV));
+            }
             if (!FLAGS.contains(name)) {
                 throw new IllegalArgumentException("unknown option '" + arg + "' (see --help)");
             }

@@ -73,7 +73,8 @@ public final class StreamJob {
         SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-stream").master(master);
         PinColumns.SPARK_CONF.forEach(builder::config); // what the seven rules need to run compiled
         if (master.startsWith("local")) {
-            builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1");
+            args.binding().localSparkConf().forEach(builder::config);
+            args.binding().uiMismatch(System.getenv()).ifPresent(log::warn);
         }
         return builder.getOrCreate();
     }

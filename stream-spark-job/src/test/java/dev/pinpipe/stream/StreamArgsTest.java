@@ -3,10 +3,13 @@ package dev.pinpipe.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamArgsTest {
 
@@ -79,5 +82,42 @@ class StreamArgsTest {
         assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--max-offsets-per-trigger", "0"}, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(StreamArgs.USAGE).contains("--checkpoint", "--trigger", "PINPIPE_JDBC_URL");
+    }
+
+    @Test
+    void thePasswordFlagIsRefusedNamingTheVariables() {
+        for (String[] line : new String[][] {{"--db-password", "hunter2"}, {"--db-password=hunter2"}}) {
+            assertThatThrownBy(() -> StreamArgs.parse(line, Map.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--db-password is not accepted")
+                    .hasMessageContaining("PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+        }
+    }
+
+    @Test
+    void thePasswordCanComeFromAFileButNotFromBoth(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("db-password"), "pw from file\n");
+        StreamArgs args = StreamArgs.parse(new String[0], Map.of("PINPIPE_DB_PASSWORD_FILE", file.toString()));
+        assertThat(args.postgres().password()).isEqualTo("pw from file");
+        assertThat(args.toString()).doesNotContain("pw from file").contains("password=***");
+
+        assertThatThrownBy(() -> StreamArgs.parse(new String[0],
+                Map.of("PINPIPE_DB_PASSWORD", "p", "PINPIPE_DB_PASSWORD_FILE", file.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PINPIPE_DB_PASSWORD and PINPIPE_DB_PASSWORD_FILE");
+    }
+
+    @Test
+    void theDriverListensOnTheBindAddress() {
+        StreamArgs local = StreamArgs.parse(new String[0], Map.of());
+        assertThat(local.binding().localSparkConf()).containsEntry("spark.driver.bindAddress", "127.0.0.1");
+        assertThat(local.binding().uiMismatch(Map.of("SPARK_LOCAL_IP", "127.0.0.1"))).isEmpty();
+        assertThat(local.binding().uiMismatch(Map.of())).get().asString().contains("0.0.0.0", "SPARK_LOCAL_IP=127.0.0.1");
+
+        StreamArgs open = StreamArgs.parse(new String[0], Map.of("PINPIPE_BIND_ADDRESS", "0.0.0.0"));
+        assertThat(open.binding().localSparkConf()).containsEntry("spark.driver.bindAddress", "0.0.0.0")
+                .containsEntry("spark.driver.host", "127.0.0.1");
+        assertThat(open.binding().uiMismatch(Map.of())).isEmpty();
     }
 }
