@@ -1,5 +1,6 @@
 package dev.pinpipe.ingest;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +18,9 @@ import org.springframework.util.unit.DataSize;
  *                         producer's {@code delivery.timeout.ms}, so the producer gives up first
  * @param retryAfter       the {@code Retry-After} a 503 advertises
  * @param healthTimeout    how long the Kafka health check waits for the cluster to answer
+ * @param apiKey           when set, the key every {@code POST /pin} and {@code /pins} must carry in
+ *                         {@code X-API-Key}; empty: the API is open (never logged, see {@link #toString})
+ * @param apiKeyFile       a file holding that key instead (not both)
  */
 @ConfigurationProperties("pinpipe.ingest")
 public record IngestProperties(
@@ -26,5 +30,16 @@ public record IngestProperties(
         @DefaultValue("10000") int maxBatchPins,
         @DefaultValue("4s") Duration ackTimeout,
         @DefaultValue("2s") Duration retryAfter,
-        @DefaultValue("2s") Duration healthTimeout) {
+        @DefaultValue("2s") Duration healthTimeout,
+        String apiKey,
+        Path apiKeyFile) {
+
+    /** Every setting but the key itself, which no log or error message may show. */
+    @Override
+    public String toString() {
+        return "IngestProperties[topic=" + topic + ", maxBodySize=" + maxBodySize + ", maxBatchBodySize=" + maxBatchBodySize
+                + ", maxBatchPins=" + maxBatchPins + ", ackTimeout=" + ackTimeout + ", retryAfter=" + retryAfter
+                + ", healthTimeout=" + healthTimeout + ", apiKey=" + (apiKey == null || apiKey.isEmpty() ? "(none)" : "(set)")
+                + ", apiKeyFile=" + apiKeyFile + "]";
+    }
 }

@@ -26,8 +26,17 @@ final class Api {
     }
 
     HttpResponse<String> post(String path, String contentType, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        return post(path, contentType, HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+
+    /** @param headers further request headers as name, value, name, value… */
+    HttpResponse<String> post(String path, String contentType, HttpRequest.BodyPublisher body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", contentType).POST(body);
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
     }
 
     HttpResponse<String> postJson(String path, String body) {

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,10 +55,13 @@ class KafkaOutageIT {
 
     @LocalServerPort
     int port;
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void brokerDownGives503InBoundedTimeAndEveryAcknowledgedPinSurvives(LocalStack stack) throws Exception {
         Api api = new Api(port);
+        Api management = new Api(managementPort);
         Map<String, JsonNode> acknowledged = new ConcurrentHashMap<>();
         AtomicLong slowest = new AtomicLong();
         AtomicLong unavailable = new AtomicLong();
@@ -92,11 +96,11 @@ class KafkaOutageIT {
             int ackedBeforeOutage = acknowledged.size();
             System.out.printf("broker stopping: first 503 %d ms after the stop began%n", (first503.get() - stopped) / 1_000_000);
             // let the outage last a few request rounds, and see readiness follow the broker
-            await().atMost(Duration.ofSeconds(20)).until(() -> api.get("/actuator/health/readiness").statusCode() == 503);
+            await().atMost(Duration.ofSeconds(20)).until(() -> management.get("/actuator/health/readiness").statusCode() == 503);
 
             stack.startKafka();
             await().atMost(Duration.ofSeconds(90)).until(() -> acknowledged.size() >= ackedBeforeOutage + 50);
-            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/actuator/health/readiness").statusCode() == 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> management.get("/actuator/health/readiness").statusCode() == 200);
         } finally {
             running.set(false);
             try {
@@ -124,6 +128,7 @@ class KafkaOutageIT {
     @Test
     void aBatchOf1000PinsDuringAnOutageIs503WithinOneDeadlineNotOneWaitPerPin(LocalStack stack) throws Exception {
         Api api = new Api(port);
+        Api management = new Api(managementPort);
         HttpResponse<String> healthy = api.postJson("/pins", largePins(1_000));
         assertThat(healthy.statusCode()).as(healthy.body()).isEqualTo(200);
         assertThat(TestPins.parse(healthy.body()).get("accepted").intValue()).isEqualTo(1_000);
@@ -163,6 +168,7 @@ class KafkaOutageIT {
     @Test
     void emulatorRetriesThrough503sAndCountsEachPinOnce(LocalStack stack) throws Exception {
         Api api = new Api(port);
+        Api management = new Api(managementPort);
         long seed = System.nanoTime();
         int count = 400;
         ExecutorService thread = Executors.newSingleThreadExecutor();

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,13 +48,17 @@ class PinIngestIT {
 
     @LocalServerPort
     int port;
+    @LocalManagementPort
+    int managementPort;
     Api api;
+    Api management;
     LocalStack stack;
 
     @BeforeEach
     void setUp(LocalStack stack) {
         this.stack = stack;
         this.api = new Api(port);
+        this.management = new Api(managementPort);
     }
 
     @Test
@@ -78,6 +83,23 @@ class PinIngestIT {
             assertThat(record.value()).isEqualTo(canonical(pin));
             assertThat(record.partition()).isEqualTo(acks.get(id).get("partition").intValue());
             assertThat(record.offset()).isEqualTo(acks.get(id).get("offset").longValue());
+        }
+    }
+
+    /** The default: no API key configured, so the pin endpoints take requests without one, or with any. */
+    @Test
+    void withNoApiKeyConfiguredThePinEndpointsNeedNone() {
+        for (String path : List.of("/pin", "/pin/")) {
+            HttpResponse<String> without = api.postJson(path, TestPins.fresh(1).get(0));
+            assertThat(without.statusCode()).as(without.body()).isEqualTo(200);
+            HttpResponse<String> withAny = api.post(path, "application/json",
+                    java.net.http.HttpRequest.BodyPublishers.ofString(TestPins.fresh(1).get(0)), "X-API-Key", "anything");
+            assertThat(withAny.statusCode()).as(withAny.body()).isEqualTo(200);
+        }
+        for (String path : List.of("/pins", "/pins/")) {
+            HttpResponse<String> batch = api.postJson(path, "[" + String.join(",", TestPins.fresh(2)) + "]");
+            assertThat(batch.statusCode()).as(batch.body()).isEqualTo(200);
+            assertThat(TestPins.parse(batch.body()).get("accepted").intValue()).isEqualTo(2);
         }
     }
 
@@ -190,13 +212,19 @@ class PinIngestIT {
     }
 
     @Test
-    void healthMetricsAndOpenApiAreServed() {
-        HttpResponse<String> readiness = api.get("/actuator/health/readiness");
+    void healthAndMetricsAreServedOnTheManagementPortOnlyAndOpenApiOnTheApisPort() {
+        assertThat(managementPort).isNotEqualTo(port);
+        HttpResponse<String> readiness = management.get("/actuator/health/readiness");
         assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
-        assertThat(readiness.body()).contains("\"kafka\"");
+        // the status only: which components (kafka) and their details are not a client's business
+        assertThat(readiness.body()).contains("\"UP\"").doesNotContain("kafka").doesNotContain("components");
+        assertThat(management.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        for (String path : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/prometheus", "/actuator/metrics", "/actuator")) {
+            assertThat(api.get(path).statusCode()).as("the API's port serves no " + path).isEqualTo(404);
+        }
         api.postJson("/pin", TestPins.fresh(1).get(0));
         api.postJson("/pin", "{}");
-        HttpResponse<String> prometheus = api.get("/actuator/prometheus");
+        HttpResponse<String> prometheus = management.get("/actuator/prometheus");
         assertThat(prometheus.body()).contains("pinpipe_ingest_pins_accepted_total", "pinpipe_ingest_pins_rejected_total",
                 "pinpipe_ingest_publish_latency_seconds_bucket");
         // no per-request observation filter: it cost ~10 % of the CPU per pin (README, Performance)

@@ -2,6 +2,7 @@ package dev.pinpipe.ingest.problem;
 
 import dev.pinpipe.core.FieldError;
 import dev.pinpipe.ingest.IngestProperties;
+import dev.pinpipe.ingest.auth.ApiKey;
 import dev.pinpipe.ingest.kafka.PublishFailedException;
 import dev.pinpipe.ingest.pin.JsonContentType;
 import java.util.List;
@@ -50,6 +51,17 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
         problem.setTitle("Content too large");
         problem.setProperty(ERRORS, List.of(new FieldError("body", e.getMessage())));
         return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE).body(problem);
+    }
+
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> unauthorized(ApiKeyRejectedException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
+                "The " + ApiKey.HEADER + " header " + e.getMessage() + ".");
+        problem.setTitle("Unauthorized");
+        problem.setProperty(ERRORS, List.of(new FieldError(ApiKey.HEADER, e.getMessage())));
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "ApiKey header=\"" + ApiKey.HEADER + "\"")
+                .body(problem);
     }
 
     @ExceptionHandler

@@ -19,7 +19,7 @@ class PinRoutesTest {
 
     PinRoutesTest() throws NoSuchMethodException {
         IngestProperties properties = new IngestProperties("PinterestTopic", DataSize.ofMegabytes(1), DataSize.ofMegabytes(16),
-                10_000, Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(2));
+                10_000, Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(2), null, null);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         // the publisher is never called here: routing only
         routes = new PinRoutes(new PinController(new PinPublisher(null, properties, meters), properties, meters));

@@ -1,0 +1,72 @@
+package dev.pinpipe.ingest.auth;
+
+import dev.pinpipe.ingest.IngestProperties;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * The key clients must send in {@value #HEADER}, from {@code PINPIPE_API_KEY} or the file
+ * {@code PINPIPE_API_KEY_FILE} names (one of them, never both). Holds the bytes only: no
+ * {@code toString}, message or log shows them.
+ */
+public final class ApiKey {
+
+    /** The request header that carries the key. */
+    public static final String HEADER = "X-API-Key";
+
+    private final byte[] key;
+
+    private ApiKey(byte[] key) {
+        this.key = key;
+    }
+
+    /**
+     * The configured key, or empty when neither setting is given (the API is open).
+     *
+     * @throws IllegalStateException both settings given, the file unreadable, or a key a header cannot carry
+     */
+    public static Optional<ApiKey> of(IngestProperties properties) {
+        boolean inline = properties.apiKey() != null && !properties.apiKey().isEmpty();
+        Path file = properties.apiKeyFile() == null || properties.apiKeyFile().toString().isEmpty() ? null : properties.apiKeyFile();
+        if (inline && file != null) {
+            throw new IllegalStateException("PINPIPE_API_KEY and PINPIPE_API_KEY_FILE are both set: set one of them");
+        }
+        if (!inline && file == null) {
+            return Optional.empty();
+        }
+        String source = inline ? "PINPIPE_API_KEY" : "PINPIPE_API_KEY_FILE (" + file + ")";
+        String key = inline ? properties.apiKey() : read(file);
+        // a header value loses surrounding blanks, and a file usually ends with a newline
+        key = key.strip();
+        if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new IllegalStateException("the API key of " + source
+                    + " must be one or more visible ASCII characters (no spaces or control characters)");
+        }
+        return Optional.of(new ApiKey(key.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the API key file " + file + " (PINPIPE_API_KEY_FILE): " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * Whether a request's header value is the key, in time that depends only on the length of what
+     * was sent ({@link MessageDigest#isEqual} walks its first argument).
+     */
+    boolean matches(String sent) {
+        return sent != null && MessageDigest.isEqual(sent.getBytes(StandardCharsets.ISO_8859_1), key);
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKey[(set)]";
+    }
+}
