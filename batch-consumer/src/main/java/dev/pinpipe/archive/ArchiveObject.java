@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
  * @param firstOffset    offset of the first record (names the object)
  * @param lastOffset     offset of the last record
  * @param firstTimestamp Kafka timestamp of the first record (its UTC date is the {@code dt=} folder)
+ * @param newestTimestamp the newest Kafka timestamp among the records
  * @param records        number of lines
  * @param body           the NDJSON bytes
  * @param idleCut        closed by wall-clock idleness (or a hand-over on revocation) rather than by its content; see {@link PartitionBuffer}
@@ -21,18 +22,24 @@ record ArchiveObject(
         long firstOffset,
         long lastOffset,
         long firstTimestamp,
+        long newestTimestamp,
         int records,
         byte[] body,
         boolean idleCut) {
 
     private static final int OFFSET_DIGITS = 20;
 
+    /** The archive day of every line in this object: the UTC date of its first record, the {@code dt=} folder. */
+    String day() {
+        return Instant.ofEpochMilli(firstTimestamp).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
     /**
      * {@code <prefix>dt=YYYY-MM-DD/<topic>+<partition>+<first offset, 20 digits>.json}: a function of Kafka coordinates only.
      * Built by hand rather than with a format string: {@code Formatter} was ~4 % of a PUT's client CPU.
      */
     String key(String prefix) {
-        String dt = Instant.ofEpochMilli(firstTimestamp).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        String dt = day();
         String offset = Long.toString(firstOffset);
         StringBuilder key = new StringBuilder(prefix.length() + topic.length() + 48)
                 .append(prefix).append("dt=").append(dt).append('/').append(topic).append('+').append(partition).append('+');

@@ -15,6 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryMax       longest wait between retries; retries never stop
  * @param concurrency    consumer threads (each owns some partitions and their buffers); more than the
  *                       partition count only idles, several let one thread validate while another PUTs
+ * @param progressInterval a partition's progress marker is written at most this often while records flow,
+ *                       and refreshed this often while the partition is idle and caught up
+ * @param progressRetention the markers' lines per day cover this many days back (wall clock)
  */
 @ConfigurationProperties("pinpipe.archive")
 public record ArchiveProperties(
@@ -24,7 +27,9 @@ public record ArchiveProperties(
         Duration rotateInterval,
         Duration retryInitial,
         Duration retryMax,
-        int concurrency) {
+        int concurrency,
+        Duration progressInterval,
+        Duration progressRetention) {
 
     public ArchiveProperties {
         if (flushSize < 1) {
@@ -32,6 +37,12 @@ public record ArchiveProperties(
         }
         if (concurrency < 1) {
             throw new IllegalArgumentException("pinpipe.archive.concurrency must be at least 1, was " + concurrency);
+        }
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("pinpipe.archive.progress-interval must be positive, was " + progressInterval);
+        }
+        if (progressRetention.toDays() < 1 || progressRetention.toDays() > 100) {
+            throw new IllegalArgumentException("pinpipe.archive.progress-retention must be 1 to 100 days, was " + progressRetention);
         }
         if (rotateInterval.isNegative() || rotateInterval.isZero()) {
             throw new IllegalArgumentException("pinpipe.archive.rotate-interval must be positive, was " + rotateInterval);

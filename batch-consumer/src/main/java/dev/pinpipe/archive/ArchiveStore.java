@@ -9,6 +9,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 final class ArchiveStore {
 
     private static final String NDJSON = "application/x-ndjson";
+    private static final String JSON = "application/json";
 
     private final S3Client s3;
     private final String bucket;
@@ -29,5 +30,12 @@ final class ArchiveStore {
                         .build(),
                 // the body is never changed once the object is closed: the SDK may read it as it is, no defensive copy
                 RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(object.body()), object.body().length, NDJSON));
+    }
+
+    /** Replaces a partition's progress marker ({@link ArchiveProgress}); throws like {@link #put}. */
+    void putProgress(ArchiveProgress progress, long now) {
+        byte[] marker = progress.marker(now);
+        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(progress.key(prefix)).contentType(JSON).build(),
+                RequestBody.fromBytes(marker));
     }
 }

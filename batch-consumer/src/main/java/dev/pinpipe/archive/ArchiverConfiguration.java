@@ -1,6 +1,7 @@
 package dev.pinpipe.archive;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -36,7 +37,7 @@ class ArchiverConfiguration {
     PinArchiver pinArchiver(ArchiveStore store, DeadLetterPublishingRecoverer deadLetters, MeterRegistry registry,
             ArchiveProperties properties) {
         ArchiveMetrics metrics = new ArchiveMetrics(registry);
-        return new PinArchiver(store, new DeadLetters(deadLetters, metrics), metrics, properties);
+        return new PinArchiver(store, new DeadLetters(deadLetters, metrics), metrics, properties, Clock.systemUTC());
     }
 
     @Bean

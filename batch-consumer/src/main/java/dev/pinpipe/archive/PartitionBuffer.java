@@ -111,6 +111,11 @@ final class PartitionBuffer {
         return open != null;
     }
 
+    /** Whether every record handled is stored and committed: nothing open, nothing waiting. */
+    boolean isSettled() {
+        return open == null && closed.isEmpty() && !awaitingCommit && nextOffset == committed;
+    }
+
     /** The oldest closed object to store now, or null when there is none or a commit must come first. */
     ArchiveObject nextToStore() {
         return awaitingCommit ? null : closed.peekFirst();
@@ -155,7 +160,7 @@ final class PartitionBuffer {
     private void close(boolean idle) {
         byte[] body = open.body.toByteArray();
         closed.addLast(new ArchiveObject(topic, partition, open.firstOffset, open.lastOffset, open.firstTimestamp,
-                open.records, body, idle));
+                open.newestTimestamp, open.records, body, idle));
         open = null;
         expectedBytes = Math.max(expectedBytes, body.length + body.length / 8);
     }
@@ -163,6 +168,7 @@ final class PartitionBuffer {
     private final class OpenObject {
         final long firstOffset;
         final long firstTimestamp;
+        long newestTimestamp;
         final BodyBuffer body = new BodyBuffer(expectedBytes);
         long lastOffset;
         int records;
@@ -170,11 +176,13 @@ final class PartitionBuffer {
         OpenObject(long firstOffset, long firstTimestamp) {
             this.firstOffset = firstOffset;
             this.firstTimestamp = firstTimestamp;
+            this.newestTimestamp = firstTimestamp;
         }
 
         void add(long offset, long timestamp, byte[] pin) {
             ArchiveLine.append(body, pin, partition, offset, timestamp);
             lastOffset = offset;
+            newestTimestamp = Math.max(newestTimestamp, timestamp);
             records++;
         }
     }

@@ -2,10 +2,12 @@ package dev.pinpipe.archive;
 
 import dev.pinpipe.core.PinValidation;
 import dev.pinpipe.core.PinValidator;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +33,13 @@ import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
  * with the same batch after a back-off, without end: already handled records are skipped, the objects
  * still waiting are PUT again, and nothing is committed until they are stored.
  *
+ * <p>Per partition an {@link ArchiveProgress} counts the lines stored per day; its state is committed
+ * as the offset's metadata (the exactness argument is its class comment) and copied to the partition's
+ * progress marker in the bucket after the commit: at once when an idle flush or a hand-over changed
+ * it, at most every {@code progress-interval} while records flow, and every interval while the
+ * partition is idle and caught up (its position at the end offset, everything stored and committed),
+ * to refresh the caught-up time. A marker that cannot be written is only logged: archiving goes on.
+ *
  * <p>Everything here runs on the consumer's thread (listener, idle events, rebalance callbacks), and
  * each consumer has its own buffers, so the listener can run with any concurrency.
  */
@@ -41,18 +50,25 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(PinArchiver.class);
 
     private final Map<Consumer<?, ?>, Map<TopicPartition, PartitionBuffer>> buffersByConsumer = new ConcurrentHashMap<>();
+    private final Map<Consumer<?, ?>, Map<TopicPartition, ArchiveProgress>> progressByConsumer = new ConcurrentHashMap<>();
     private final ArchiveStore store;
     private final DeadLetters deadLetters;
     private final ArchiveMetrics metrics;
     private final int flushSize;
     private final long rotateMillis;
+    private final long progressMillis;
+    private final int retentionDays;
+    private final Clock clock;
 
-    PinArchiver(ArchiveStore store, DeadLetters deadLetters, ArchiveMetrics metrics, ArchiveProperties properties) {
+    PinArchiver(ArchiveStore store, DeadLetters deadLetters, ArchiveMetrics metrics, ArchiveProperties properties, Clock clock) {
         this.store = store;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.flushSize = properties.flushSize();
         this.rotateMillis = properties.rotateInterval().toMillis();
+        this.progressMillis = properties.progressInterval().toMillis();
+        this.retentionDays = (int) properties.progressRetention().toDays();
+        this.clock = clock;
     }
 
     @KafkaListener(id = LISTENER_ID, idIsGroup = false, topics = "${pinpipe.archive.topic}", containerFactory = "archiverContainerFactory")
@@ -81,6 +97,7 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
             absorb(record, buffer, consumer);
         }
         storeAndCommit(consumer, buffers);
+        publishProgress(consumer, buffers, false);
     }
 
     /**
@@ -103,15 +120,22 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
             storeAndCommit(consumer, buffers);
         } catch (RuntimeException e) {
             log.warn("Could not flush idle {}; it stays buffered and uncommitted: {}", event.getTopicPartition(), e.toString());
+            return;
         }
+        publishProgress(consumer, Map.of(event.getTopicPartition(), buffer), true);
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, PartitionBuffer> buffers = buffersOf(consumer);
+        Map<TopicPartition, ArchiveProgress> progress = progressOf(consumer);
+        Map<TopicPartition, OffsetAndMetadata> committed = partitions.isEmpty() ? Map.of() : consumer.committed(Set.copyOf(partitions));
         for (TopicPartition partition : partitions) {
-            buffers.put(partition, new PartitionBuffer(partition.topic(), partition.partition(),
-                    consumer.position(partition), flushSize, rotateMillis));
+            long start = consumer.position(partition);
+            buffers.put(partition, new PartitionBuffer(partition.topic(), partition.partition(), start, flushSize, rotateMillis));
+            OffsetAndMetadata offset = committed.get(partition);
+            String metadata = offset != null && offset.offset() == start ? offset.metadata() : null;
+            progress.put(partition, ArchiveProgress.restore(partition.topic(), partition.partition(), retentionDays, metadata, start));
         }
     }
 
@@ -127,11 +151,18 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     @Override
     public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, PartitionBuffer> revoked = remove(consumer, partitions);
+        Map<TopicPartition, ArchiveProgress> progress = progressOf(consumer);
         revoked.values().forEach(PartitionBuffer::cutIdle);
         try {
             storeAndCommit(consumer, revoked);
+            publishProgress(consumer, revoked, true);
         } catch (RuntimeException e) {
             log.warn("Could not hand over {}; their uncommitted records will be read again: {}", revoked.keySet(), e.toString());
+        } finally {
+            revoked.keySet().forEach(progress::remove);
+            if (progress.isEmpty()) {
+                progressByConsumer.remove(consumer);
+            }
         }
     }
 
@@ -139,6 +170,11 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
     @Override
     public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         remove(consumer, partitions);
+        Map<TopicPartition, ArchiveProgress> progress = progressOf(consumer);
+        partitions.forEach(progress::remove);
+        if (progress.isEmpty()) {
+            progressByConsumer.remove(consumer);
+        }
     }
 
     private Map<TopicPartition, PartitionBuffer> remove(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
@@ -158,6 +194,36 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
 
     private Map<TopicPartition, PartitionBuffer> buffersOf(Consumer<?, ?> consumer) {
         return buffersByConsumer.computeIfAbsent(consumer, c -> new HashMap<>());
+    }
+
+    private Map<TopicPartition, ArchiveProgress> progressOf(Consumer<?, ?> consumer) {
+        return progressByConsumer.computeIfAbsent(consumer, c -> new HashMap<>());
+    }
+
+    /**
+     * Writes the markers that are due (see the class comment); a partition counts as caught up when
+     * everything it handled is stored and committed and the consumer's lag on it is 0.
+     */
+    private void publishProgress(Consumer<?, ?> consumer, Map<TopicPartition, PartitionBuffer> buffers, boolean eager) {
+        Map<TopicPartition, ArchiveProgress> progress = progressOf(consumer);
+        long now = clock.millis();
+        buffers.forEach((partition, buffer) -> {
+            ArchiveProgress marker = progress.get(partition);
+            if (marker == null) {
+                return;
+            }
+            if (buffer.isSettled() && consumer.currentLag(partition).orElse(-1) == 0) {
+                marker.caughtUp(now);
+            }
+            if (marker.due(now, progressMillis, eager)) {
+                try {
+                    store.putProgress(marker, now);
+                    marker.published(now);
+                } catch (RuntimeException e) {
+                    log.warn("Could not write the progress marker of {}; it is written again later: {}", partition, e.toString());
+                }
+            }
+        });
     }
 
     private void absorb(ConsumerRecord<byte[], byte[]> record, PartitionBuffer buffer, Consumer<?, ?> consumer) {
@@ -186,9 +252,8 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
 
     private void storeAndCommit(Consumer<?, ?> consumer, Map<TopicPartition, PartitionBuffer> buffers) {
         buffers.forEach((partition, buffer) -> storeReleased(consumer, partition, buffer));
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        buffers.forEach((partition, buffer) ->
-                buffer.offsetToCommit().ifPresent(offset -> offsets.put(partition, new OffsetAndMetadata(offset))));
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        buffers.forEach((partition, buffer) -> buffer.offsetToCommit().ifPresent(offset -> offsets.put(partition, offset)));
         commit(consumer, buffers, offsets);
     }
 
@@ -198,23 +263,31 @@ class PinArchiver implements ConsumerAwareRebalanceListener {
             if (object != null) {
                 store.put(object);
                 buffer.stored();
+                progressOf(consumer).get(partition).stored(object);
                 metrics.stored(object);
             } else if (buffer.isAwaitingCommit()) {
                 // an idle cut was just stored: commit its end before the partition's next object
-                commit(consumer, Map.of(partition, buffer),
-                        Map.of(partition, new OffsetAndMetadata(buffer.offsetToCommit().orElseThrow())));
+                commit(consumer, Map.of(partition, buffer), Map.of(partition, buffer.offsetToCommit().orElseThrow()));
             } else {
                 return;
             }
         }
     }
 
-    private static void commit(Consumer<?, ?> consumer, Map<TopicPartition, PartitionBuffer> buffers,
-            Map<TopicPartition, OffsetAndMetadata> offsets) {
+    /** Commits the offsets, each with its partition's progress as metadata (see {@link ArchiveProgress}). */
+    private void commit(Consumer<?, ?> consumer, Map<TopicPartition, PartitionBuffer> buffers, Map<TopicPartition, Long> offsets) {
         if (offsets.isEmpty()) {
             return;
         }
-        consumer.commitSync(offsets);
-        offsets.forEach((partition, offset) -> buffers.get(partition).committed(offset.offset()));
+        Map<TopicPartition, ArchiveProgress> progress = progressOf(consumer);
+        long now = clock.millis();
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        offsets.forEach((partition, offset) ->
+                commits.put(partition, new OffsetAndMetadata(offset, progress.get(partition).commitMetadata(now))));
+        consumer.commitSync(commits);
+        commits.forEach((partition, offset) -> {
+            buffers.get(partition).committed(offset.offset());
+            progress.get(partition).committed(offset.offset(), offset.metadata());
+        });
     }
 }

@@ -173,7 +173,7 @@ class PartitionBufferTest {
     @Test
     void keyPadsEveryOffsetToTwentyDigits() {
         for (long offset : new long[] {0, 9, 10, 123_456_789_012L, Long.MAX_VALUE}) {
-            ArchiveObject object = new ArchiveObject("PinterestTopic", 11, offset, offset, T0, 1, new byte[0], false);
+            ArchiveObject object = new ArchiveObject("PinterestTopic", 11, offset, offset, T0, T0, 1, new byte[0], false);
             assertThat(object.key("p/")).isEqualTo("p/dt=2025-11-27/PinterestTopic+11+%020d.json".formatted(offset));
         }
     }

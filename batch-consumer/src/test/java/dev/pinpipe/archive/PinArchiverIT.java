@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.PinValidator;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
@@ -13,6 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,9 +25,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.IntToLongFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -138,6 +144,68 @@ class PinArchiverIT {
         }
         it.assertExactlyOnce(pins, 100);
         assertThat(it.archive().keys()).containsAll(keysBeforeRestart).hasSize((int) expectedObjects);
+    }
+
+    /**
+     * Pins on both sides of midnight, some poison between them: each partition's marker counts exactly
+     * the lines of each day's objects, shows the newest record made durable and a caught-up time.
+     */
+    @Test
+    void progressMarkersCountTheLinesOfEachDay() throws Exception {
+        Scenario it = new Scenario("progress");
+        long midnight = Instant.now().truncatedTo(ChronoUnit.DAYS).toEpochMilli();
+        List<byte[]> pins = TestPins.generate(600);
+        List<byte[]> values = new ArrayList<>(pins);
+        values.add(150, "not a pin".getBytes(StandardCharsets.UTF_8));
+        long started = System.currentTimeMillis();
+        try (ConfigurableApplicationContext archiver = it.startArchiver(40, "3s")) {
+            // ten records a second from 30 s before midnight: the objects are cut by size and by record time
+            it.produceAt(values, i -> midnight - 30_000 + i * 100L);
+            it.awaitFullyArchived(pins.size());
+            await().atMost(WAIT).untilAsserted(() -> it.assertMarkersMatchTheArchive(started));
+        }
+        Map<Integer, JsonNode> markers = it.markers();
+        assertThat(markers).hasSize(PARTITIONS);
+        assertThat(markers.values()).allSatisfy(marker -> assertThat(marker.get("lines_per_day")).hasSize(2));
+        assertThat(markers.values().stream().mapToLong(m -> m.get("lines_per_day").path(dayOf(midnight)).asLong()).sum())
+                .as("lines after midnight").isPositive();
+    }
+
+    /**
+     * Restarts mid-stream, a graceful one and then a crash whose last commits are lost after their
+     * PUTs (so their objects are written again): the markers still count each line of each day once.
+     */
+    @Test
+    void progressMarkersStayExactAcrossRestartsAndReplays() throws Exception {
+        Scenario it = new Scenario("progress-restart");
+        long midnight = Instant.now().truncatedTo(ChronoUnit.DAYS).toEpochMilli();
+        List<byte[]> pins = TestPins.generate(900);
+        long started = System.currentTimeMillis();
+        try (ConfigurableApplicationContext archiver = it.startArchiver(50, "1h")) {
+            it.produceAt(pins.subList(0, 300), i -> midnight - 100_000 + i * 300L);
+            it.awaitFullObjectsCommitted(50);
+        }
+        // the graceful stop handed the open objects over: their ends are committed, counts with them
+        Map<TopicPartition, OffsetAndMetadata> handedOver = admin.listConsumerGroupOffsets(it.group)
+                .partitionsToOffsetAndMetadata().get();
+        TopicPartition p1 = new TopicPartition(it.topic, 1);
+        try (ConfigurableApplicationContext archiver = it.startArchiver(50, "1h")) {
+            it.produceAt(pins.subList(300, 600), i -> midnight - 10_000 + i * 300L);
+            it.awaitFullObjectsCommitted(50);
+            assertThat(it.committed().get(p1)).isGreaterThan(handedOver.get(p1).offset());
+            // with S3 gone the stop cannot hand over: as in a crash, the open objects are lost
+            stack.stopS3();
+        } finally {
+            stack.startS3();
+        }
+        // as if partition 1's commits since the hand-over had been lost: its objects are PUT again
+        admin.alterConsumerGroupOffsets(it.group, Map.of(p1, handedOver.get(p1))).all().get();
+        try (ConfigurableApplicationContext archiver = it.startArchiver(50, "1s")) {
+            it.produceAt(pins.subList(600, 900), i -> midnight + 80_000 + i * 300L);
+            it.awaitFullyArchived(pins.size());
+            await().atMost(WAIT).untilAsserted(() -> it.assertMarkersMatchTheArchive(started));
+        }
+        it.assertExactlyOnce(pins, 50);
     }
 
     @Test
@@ -342,6 +410,10 @@ class PinArchiverIT {
         assertThat(reasonOf.get("thousands of problems")).contains("x: holds a lone surrogate").endsWith("; and 2980 more");
     }
 
+    private static String dayOf(long millis) {
+        return Instant.ofEpochMilli(millis).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
     /** A valid pin's JSON with {@code extra} members (each starting with a comma) before its closing brace. */
     private static String pinJson(String uniqueId, String extra) {
         return "{\"index\": 3, \"unique_id\": \"" + uniqueId + "\", \"category\": \"diy-and-crafts\", "
@@ -410,6 +482,7 @@ class PinArchiverIT {
                     "--pinpipe.archive.rotate-interval=" + rotateInterval,
                     "--pinpipe.archive.retry-initial=200ms",
                     "--pinpipe.archive.retry-max=1s",
+                    "--pinpipe.archive.progress-interval=1s",
                     "--pinpipe.s3.endpoint=" + stack.s3Endpoint(),
                     "--pinpipe.s3.region=" + stack.s3Region(),
                     "--pinpipe.s3.access-key=" + stack.s3AccessKey(),
@@ -433,6 +506,18 @@ class PinArchiverIT {
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
                 for (byte[] value : values) {
                     producer.send(new ProducerRecord<>(topic, partition, keyOf(value), value));
+                }
+                producer.flush();
+            }
+        }
+
+        /** Sends the values (keyed by unique_id, spread over the partitions) with the record timestamps given by index. */
+        void produceAt(List<byte[]> values, IntToLongFunction timestampOf) {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < values.size(); i++) {
+                    producer.send(new ProducerRecord<>(topic, null, timestampOf.applyAsLong(i), keyOf(values.get(i)), values.get(i)));
                 }
                 producer.flush();
             }
@@ -470,6 +555,59 @@ class PinArchiverIT {
             IntStream.range(0, PARTITIONS).forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
             return admin.listOffsets(latest).all().get().entrySet().stream()
                     .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        }
+
+        /** Waits until each partition has stored and committed all but its open object (under flushSize records). */
+        void awaitFullObjectsCommitted(int flushSize) throws Exception {
+            Map<TopicPartition, Long> ends = endOffsets();
+            await().atMost(WAIT).until(() -> {
+                Map<TopicPartition, Long> committed = committed();
+                return ends.entrySet().stream().allMatch(e -> committed.getOrDefault(e.getKey(), 0L) > e.getValue() - flushSize);
+            });
+        }
+
+        /** The progress markers beside the archive folder, by partition. */
+        Map<Integer, JsonNode> markers() {
+            String folder = prefix.substring(0, prefix.length() - 1) + "_progress/";
+            Map<Integer, JsonNode> markers = new TreeMap<>();
+            for (String key : new ArchiveReader(s3, stack.bucket(), folder).keys()) {
+                try {
+                    JsonNode marker = PinJson.parse(s3.getObjectAsBytes(b -> b.bucket(stack.bucket()).key(key)).asByteArray());
+                    assertThat(key).isEqualTo(folder + topic + "+" + marker.get("partition").asInt() + ".json");
+                    markers.put(marker.get("partition").asInt(), marker);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            return markers;
+        }
+
+        /**
+         * Each partition's marker: lines per day equal to the lines of that day's objects, the newest record
+         * time the newest line's, committed at the partition's end, caught up since {@code since}.
+         */
+        void assertMarkersMatchTheArchive(long since) throws Exception {
+            Map<Integer, Map<String, Long>> linesPerDay = new TreeMap<>();
+            Map<Integer, Long> newest = new HashMap<>();
+            for (Map.Entry<String, List<JsonNode>> object : archive().objects().entrySet()) {
+                Matcher key = KEY.matcher(object.getKey());
+                assertThat(key.matches()).isTrue();
+                String day = object.getKey().substring(prefix.length() + 3, prefix.length() + 13);
+                int partition = Integer.parseInt(key.group("partition"));
+                linesPerDay.computeIfAbsent(partition, p -> new TreeMap<>()).merge(day, (long) object.getValue().size(), Long::sum);
+                object.getValue().forEach(line -> newest.merge(partition, line.get("_kafka").get("timestamp").asLong(), Math::max));
+            }
+            Map<TopicPartition, Long> ends = endOffsets();
+            Map<Integer, JsonNode> markers = markers();
+            assertThat(markers.keySet()).isEqualTo(linesPerDay.keySet());
+            markers.forEach((partition, marker) -> {
+                Map<String, Long> counted = new TreeMap<>();
+                marker.get("lines_per_day").fields().forEachRemaining(e -> counted.put(e.getKey(), e.getValue().asLong()));
+                assertThat(counted).as("partition " + partition).isEqualTo(linesPerDay.get(partition));
+                assertThat(Instant.parse(marker.get("newest_record_time").asText()).toEpochMilli()).isEqualTo(newest.get(partition));
+                assertThat(marker.get("committed_offset").asLong()).isEqualTo(ends.get(new TopicPartition(topic, partition)));
+                assertThat(Instant.parse(marker.get("caught_up_at").asText()).toEpochMilli()).isGreaterThan(since);
+            });
         }
 
         /** The group's committed offsets (partitions without a commit left out). */
