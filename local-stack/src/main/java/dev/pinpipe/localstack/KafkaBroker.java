@@ -97,6 +97,10 @@ final class KafkaBroker implements LocalServer {
                 Map.entry("transaction.state.log.min.isr", "1"),
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("group.initial.rebalance.delay.ms", "0"));
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // after a kill -9 the broker may register again only once its old session has expired
+                // (default 9 s); a single node's heartbeats never leave the process
+                Map.entry("broker.session.timeout.ms", "4000"),
+                Map.entry("broker.heartbeat.interval.ms", "1000"));
     }
 }

@@ -66,6 +66,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** {@link #launch(Path, Path)} with the engine given ({@code embedded|containers|auto}), whatever the variable says. */
     public static LocalStack launch(Path dataDir, Path logFile, String engine) {
+        return launch(dataDir, logFile, engine, Map.of());
+    }
+
+    /**
+     * {@link #launch(Path, Path, String)} with {@code PINPIPE_*} settings of the stack itself given to its
+     * process (e.g. {@code PINPIPE_PG_SYNCHRONOUS_COMMIT}), over what this JVM's environment says.
+     */
+    public static LocalStack launch(Path dataDir, Path logFile, String engine, Map<String, String> settings) {
         try {
             Files.createDirectories(dataDir);
             // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
@@ -84,7 +92,9 @@ public final class LocalStack implements AutoCloseable {
                     "--pg-port", Integer.toString(endpoints.pgPort()),
                     "--engine", engine,
                     "--control-stdin"));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(settings);
+            Process process = builder.start();
             LocalStack stack = new LocalStack(endpoints, dataDir, logFile, process);
             stack.pumpOutput();
             String ready = stack.awaitAnswer(LocalStackMain.READY, START_TIMEOUT_SECONDS, "start");
