@@ -28,6 +28,7 @@ class WholePipelineIT {
         PipelineEnv env = PipelineEnv.from(launcher.env());
         try {
             launcher.require(minutes(15), "up");
+            assertEverythingListensOnLoopback(launcher);
 
             // poison first: the stream's census is taken once every acknowledged pin is in pins_stream, and only
             // records produced before the last pin are sure to be in a micro-batch by then (its rejected count)
@@ -111,5 +112,19 @@ class WholePipelineIT {
             launcher.run(minutes(3), "down");
         }
         PipelineHarness.assertNothingLeft(launcher, SERVICES);
+    }
+
+    /** Closed by default: every socket the processes of {@code ./pinpipe up} (and their children) listen on is loopback. */
+    private static void assertEverythingListensOnLoopback(Launcher launcher) {
+        List<ProcessHandle> processes = SERVICES.stream()
+                .map(launcher::pid)
+                .map(ProcessHandle::of)
+                .flatMap(java.util.Optional::stream)
+                .toList();
+        assertThat(processes).as("running processes of ./pinpipe up").hasSize(SERVICES.size());
+        List<Listeners.Listener> listeners = Listeners.of(processes);
+        listeners.forEach(l -> System.out.println("listening: " + l));
+        assertThat(listeners).as("listeners").hasSizeGreaterThanOrEqualTo(7);   // API, archiver, both management ports, Kafka, S3, PostgreSQL, …
+        assertThat(listeners).as("listeners beyond loopback").allMatch(Listeners.Listener::loopback);
     }
 }
