@@ -19,6 +19,11 @@ function init(args)
   head, tail = pin:sub(1, s - 1), pin:sub(e + 1)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
+  -- the ingest API's key when it requires one (PINPIPE_API_KEY); the seed's API ignores the header
+  local key = os.getenv("PINPIPE_API_KEY")
+  if key and key ~= "" then
+    wrk.headers["X-API-Key"] = key
+  end
 end
 
 function request()

@@ -180,12 +180,12 @@ stage_ingest() {
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api's jar is not built (module not in the reactor yet)"
     return 0
   fi
-  local port; port="$(free_port)"   # never a developer's API already on 8000
-  PINPIPE_API_PORT="$port" java -jar "$jar" >"$WORK/pinpipe-ingest-api.log" 2>&1 &
+  local port management; port="$(free_port)"; management="$(free_port)"   # never a developer's API on 8000 / 8100
+  PINPIPE_API_PORT="$port" PINPIPE_API_MANAGEMENT_PORT="$management" java -jar "$jar" >"$WORK/pinpipe-ingest-api.log" 2>&1 &
   local api=$!; STARTED_PIDS+=("$api")
   if wait_http "http://127.0.0.1:$port/pin" 120 "$pin"; then
     ingest_side pinpipe "http://127.0.0.1:$port/pin" "$api"
-    pinpipe_ingest_batches "http://127.0.0.1:$port" "$api"
+    pinpipe_ingest_batches "http://127.0.0.1:$port" "$api" "$management"
     ingest_kill pinpipe "http://127.0.0.1:$port/pin" "$api"
   else
     record ingest "single-pin req/s at c=$CONCURRENCY (pins on the topic) ↑" "req/s" pinpipe - "ingest-api did not start (see pinpipe-ingest-api.log)"
@@ -196,6 +196,7 @@ stage_ingest() {
 
 # pins/s through POST /pins and p99 at a fixed 2 000 req/s (pinpipe only): the ingest stage's own
 # benchmark (bench/ingest/run.sh, the user emulator's load runners) against the API this run started
+# (pinpipe_ingest_batches API_URL PID MANAGEMENT_PORT)
 pinpipe_ingest_batches() {
   local api="$1" pid="$2" out="$WORK/pinpipe-ingest-batches.log" metric="pins/s through POST /pins (1 000 a request, 4 in flight) ↑"
   if [[ ! -x "$BENCH/ingest/run.sh" ]]; then
@@ -203,7 +204,7 @@ pinpipe_ingest_batches() {
   fi
   local shown="bench/ingest/run.sh --seconds $INGEST_SECONDS --warmup 3 --phases fixed,pins --fixed-rate 2000 --json"
   log "ingest (pinpipe): $shown"
-  if PINPIPE_API_URL="$api" "$BENCH/ingest/run.sh" --seconds "$INGEST_SECONDS" --warmup 3 --phases fixed,pins --fixed-rate 2000 --json \
+  if PINPIPE_API_URL="$api" PINPIPE_API_MANAGEMENT_PORT="$3" "$BENCH/ingest/run.sh" --seconds "$INGEST_SECONDS" --warmup 3 --phases fixed,pins --fixed-rate 2000 --json \
        >"$out" 2>"$WORK/pinpipe-ingest-batches.err"; then
     local rate p99
     rate="$("$PY" -c 'import json,sys

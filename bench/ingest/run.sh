@@ -6,12 +6,14 @@
 #   bench/ingest/run.sh [bench options]     e.g. --seconds 20 --levels 8,32,64 --fixed-rate 2000
 #   bench/ingest/run.sh --phases fixed --fixed-rate 2000 --seconds 30    (the fixed-rate phase alone)
 #
-# Uses the API at $PINPIPE_API_URL (default http://127.0.0.1:8000) when one answers there; otherwise
-# starts the stack and the API with `./pinpipe up` and stops them with `./pinpipe down` afterwards.
+# Uses the API at $PINPIPE_API_URL (default http://127.0.0.1:8000) when its readiness answers UP on its
+# management port (127.0.0.1:$PINPIPE_API_MANAGEMENT_PORT, default 8100); otherwise starts the stack and
+# the API with `./pinpipe up` and stops them with `./pinpipe down` afterwards.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 API="${PINPIPE_API_URL:-http://127.0.0.1:8000}"
+READINESS="http://127.0.0.1:${PINPIPE_API_MANAGEMENT_PORT:-8100}/actuator/health/readiness"
 
 emulator_jar() { ls user-emulator/target/user-emulator-*-all.jar 2>/dev/null | head -1; }
 # (re)built when missing or older than the emulator's sources (the fixed-rate client lives there)
@@ -20,7 +22,7 @@ if [[ -z "$(emulator_jar)" || -n "$(find user-emulator/src user-emulator/pom.xml
 fi
 
 started=""
-if ! curl -fsS -o /dev/null --max-time 2 "$API/actuator/health/readiness"; then
+if ! curl -fsS -o /dev/null --max-time 2 "$READINESS"; then
   echo "no API at $API: starting the stack and the API (./pinpipe up)" >&2
   ./pinpipe up
   started=yes
@@ -29,7 +31,7 @@ cleanup() { if [[ -n "$started" ]]; then ./pinpipe down || true; fi; }
 trap cleanup EXIT
 
 for _ in $(seq 1 60); do
-  curl -fsS -o /dev/null --max-time 2 "$API/actuator/health/readiness" && break
+  curl -fsS -o /dev/null --max-time 2 "$READINESS" && break
   sleep 1
 done
 

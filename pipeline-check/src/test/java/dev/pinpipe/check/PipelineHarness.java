@@ -46,6 +46,8 @@ final class PipelineHarness {
         env.put("PINPIPE_PG_PORT", Integer.toString(freePort()));
         env.put("PINPIPE_API_PORT", Integer.toString(freePort()));
         env.put("PINPIPE_ARCHIVER_PORT", Integer.toString(freePort()));
+        env.put("PINPIPE_API_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put("PINPIPE_ARCHIVER_MANAGEMENT_PORT", Integer.toString(freePort()));
         // `./pinpipe test` exports every default (127.0.0.1:9092, …) into Maven's environment, and the
         // launcher lets a set variable win over one derived from a port: so derive them here too
         env.put("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:" + env.get("PINPIPE_KAFKA_PORT"));

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -48,7 +49,13 @@ final class FixedRateLoad {
     private final double rate;
     private final int connections;
 
+    /** A load that sends the API key of the environment ({@link ApiKeyHeader}), if any. */
     FixedRateLoad(URI api, PinSource pins, double rate, int connections) {
+        this(api, pins, rate, connections, ApiKeyHeader.fromEnvironment());
+    }
+
+    /** @param apiKey sent as {@code X-API-Key} when present */
+    FixedRateLoad(URI api, PinSource pins, double rate, int connections, Optional<String> apiKey) {
         if (rate <= 0 || connections < 1) {
             throw new IllegalArgumentException("rate must be above 0 and connections 1 or more");
         }
@@ -56,7 +63,9 @@ final class FixedRateLoad {
         this.address = new InetSocketAddress(api.getHost(), port);
         String base = api.getPath() == null ? "" : api.getPath().replaceAll("/+$", "");
         this.head = ("POST " + base + "/pin HTTP/1.1\r\nHost: " + api.getHost() + ":" + port
-                + "\r\nContent-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
+                + "\r\nContent-Type: application/json\r\n"
+                + apiKey.map(key -> ApiKeyHeader.NAME + ": " + key + "\r\n").orElse("")
+                + "Content-Length: ").getBytes(StandardCharsets.US_ASCII);
         this.pins = pins;
         this.rate = rate;
         this.connections = connections;

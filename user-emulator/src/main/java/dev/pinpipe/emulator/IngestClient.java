@@ -29,13 +29,20 @@ final class IngestClient {
     private final Duration requestTimeout;
     private final int maxRetries;
     private final BooleanSupplier stopping;
+    private final Optional<String> apiKey;
+
+    /** A client that sends the API key of the environment ({@link ApiKeyHeader}), if any. */
+    IngestClient(URI api, Duration requestTimeout, int maxRetries, BooleanSupplier stopping) {
+        this(api, requestTimeout, maxRetries, stopping, ApiKeyHeader.fromEnvironment());
+    }
 
     /**
      * @param api        the API's base URL, e.g. {@code http://127.0.0.1:8000}
      * @param maxRetries retries of one request before its pins count as failed
      * @param stopping   true once the run is interrupted: no more retries
+     * @param apiKey     sent as {@code X-API-Key} when present
      */
-    IngestClient(URI api, Duration requestTimeout, int maxRetries, BooleanSupplier stopping) {
+    IngestClient(URI api, Duration requestTimeout, int maxRetries, BooleanSupplier stopping, Optional<String> apiKey) {
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
@@ -46,6 +53,7 @@ final class IngestClient {
         this.requestTimeout = requestTimeout;
         this.maxRetries = maxRetries;
         this.stopping = stopping;
+        this.apiKey = apiKey;
     }
 
     /** {@code POST /pin/} with one pin. */
@@ -94,11 +102,12 @@ final class IngestClient {
     }
 
     private HttpRequest request(URI uri, String contentType, byte[] body) {
-        return HttpRequest.newBuilder(uri)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        apiKey.ifPresent(key -> request.header(ApiKeyHeader.NAME, key));
+        return request.build();
     }
 
     private static boolean retriable(int status) {

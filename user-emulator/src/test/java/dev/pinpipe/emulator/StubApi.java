@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,6 +26,8 @@ final class StubApi implements AutoCloseable {
 
     private final HttpServer server;
     final AtomicInteger requests = new AtomicInteger();
+    /** The X-API-Key of every request, in arrival order (null: none sent). */
+    final List<String> apiKeys = new CopyOnWriteArrayList<>();
 
     StubApi(Script script) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -38,6 +42,7 @@ final class StubApi implements AutoCloseable {
 
     private void answer(HttpExchange exchange, Script script) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
+        apiKeys.add(exchange.getRequestHeaders().getFirst("X-API-Key"));
         int n = requests.getAndIncrement();
         String path = exchange.getRequestURI().getPath();
         int status = script.status(n, path, body);
