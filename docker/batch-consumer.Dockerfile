@@ -23,10 +23,12 @@ COPY --chmod=755 docker/http-health.sh /usr/local/bin/http-health
 # the archiver's JVM options (GC, JIT thresholds), the same file ./pinpipe and bench/archive/run use
 COPY batch-consumer/jvm.options ./
 USER 10001:10001
-ENV PINPIPE_ARCHIVER_PORT=8001
-EXPOSE 8001
+# actuator answers on the management port only. The service binds loopback unless
+# PINPIPE_BIND_ADDRESS opens it (compose sets 0.0.0.0; so must `docker run -p`): docs/security.md
+ENV PINPIPE_ARCHIVER_PORT=8001 PINPIPE_ARCHIVER_MANAGEMENT_PORT=8101
+EXPOSE 8001 8101
 # shell form on purpose: the probe follows the port the service was given
 # hadolint ignore=DL3025
 HEALTHCHECK --interval=10s --timeout=8s --start-period=120s --retries=6 \
-  CMD http-health "${PINPIPE_ARCHIVER_PORT}" /actuator/health
+  CMD http-health "${PINPIPE_ARCHIVER_MANAGEMENT_PORT}" /actuator/health
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "@/app/jvm.options", "org.springframework.boot.loader.launch.JarLauncher"]

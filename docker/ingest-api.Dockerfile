@@ -21,10 +21,12 @@ COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
 COPY --chmod=755 docker/http-health.sh /usr/local/bin/http-health
 USER 10001:10001
-ENV PINPIPE_API_PORT=8000
-EXPOSE 8000
+# actuator answers on the management port only. The service binds loopback unless
+# PINPIPE_BIND_ADDRESS opens it (compose sets 0.0.0.0; so must `docker run -p`): docs/security.md
+ENV PINPIPE_API_PORT=8000 PINPIPE_API_MANAGEMENT_PORT=8100
+EXPOSE 8000 8100
 # shell form on purpose: the probe follows the port the service was given
 # hadolint ignore=DL3025
 HEALTHCHECK --interval=10s --timeout=8s --start-period=120s --retries=6 \
-  CMD http-health "${PINPIPE_API_PORT}" /actuator/health
+  CMD http-health "${PINPIPE_API_MANAGEMENT_PORT}" /actuator/health
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "org.springframework.boot.loader.launch.JarLauncher"]

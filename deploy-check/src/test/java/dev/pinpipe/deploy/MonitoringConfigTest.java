@@ -22,11 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** Prometheus scrapes what the services expose, and the dashboard charts meters the services register. */
 class MonitoringConfigTest {
 
-    /** Spring service → the variable that sets its HTTP port (and so its /actuator/prometheus). */
-    private static final Map<String, String> SCRAPED = Map.of(
-            "ingest-api", "PINPIPE_API_PORT",
-            "batch-consumer", "PINPIPE_ARCHIVER_PORT");
-
     private static final Pattern OWN_METRIC = Pattern.compile("\\bpinpipe_[a-z0-9_]+");
     private static final Pattern METER_NAME = Pattern.compile("\"(pinpipe(?:\\.[a-z0-9]+)+)\"");
     /** What Micrometer's Prometheus naming appends to counters and timers. */
@@ -34,22 +29,31 @@ class MonitoringConfigTest {
 
     private final ComposeFile compose = ComposeFile.load();
 
+    /**
+     * Each Spring service is scraped at {@code /actuator/prometheus} on the management port compose
+     * gives it (its service port serves no actuator), and every actuator target is such a port.
+     */
     @Test
-    void prometheusScrapesEachSpringServiceOnItsComposePort() {
+    void prometheusScrapesEachSpringServiceOnItsManagementPort() {
         Map<String, Object> config = yaml("docker/prometheus/prometheus.yml");
-        Map<String, String> targets = new LinkedHashMap<>();
-        Map<String, String> paths = new LinkedHashMap<>();
+        Map<String, String> actuatorTargets = new LinkedHashMap<>();
         for (Object job : (List<?>) config.get("scrape_configs")) {
             Map<String, Object> j = ComposeFile.map(job);
-            String name = String.valueOf(j.get("job_name"));
-            paths.put(name, String.valueOf(j.getOrDefault("metrics_path", "/metrics")));
-            Map<String, Object> statics = ComposeFile.map(((List<?>) j.get("static_configs")).get(0));
-            targets.put(name, ComposeFile.list(statics.get("targets")).get(0));
+            String path = String.valueOf(j.getOrDefault("metrics_path", "/metrics"));
+            for (Object statics : (List<?>) j.get("static_configs")) {
+                for (String target : ComposeFile.list(ComposeFile.map(statics).get("targets"))) {
+                    if (path.startsWith("/actuator/")) {
+                        assertThat(path).as("scrape path of " + target).isEqualTo("/actuator/prometheus");
+                        actuatorTargets.put(target.substring(0, target.lastIndexOf(':')), target.substring(target.lastIndexOf(':') + 1));
+                    }
+                }
+            }
         }
-        SCRAPED.forEach((service, portVariable) -> {
-            String port = compose.service(service).environment().get(portVariable);
-            assertThat(targets).as("scrape job " + service).containsEntry(service, service + ":" + port);
-            assertThat(paths).containsEntry(service, "/actuator/prometheus");
+        assertThat(actuatorTargets.keySet()).as("hosts scraped at /actuator/prometheus")
+                .containsExactlyInAnyOrderElementsOf(SpringSettings.SERVICES);
+        actuatorTargets.forEach((service, port) -> {
+            assertThat(port).as("scrape port of " + service + ": its management port in compose")
+                    .isEqualTo(SpringSettings.of(service).managementPortIn(compose));
             assertThat(Repo.read(service + "/src/main/resources/application.yml"))
                     .as(service + " exposes the prometheus endpoint").containsPattern("include:.*prometheus");
         });
@@ -58,7 +62,7 @@ class MonitoringConfigTest {
     @Test
     void dashboardChartsOnlyMetersTheServicesRegister() {
         Set<String> registered = new TreeSet<>();
-        for (String service : SCRAPED.keySet()) {
+        for (String service : SpringSettings.SERVICES) {
             ConfiguredVariables.javaSources(service).forEach(f -> {
                 Matcher m = METER_NAME.matcher(Repo.read(f));
                 while (m.find()) {
@@ -72,7 +76,7 @@ class MonitoringConfigTest {
             charted.add(SUFFIX.matcher(m.group()).replaceFirst(""));
         }
         assertThat(charted).as("pinpipe_* series in the dashboard").isNotEmpty();
-        assertThat(registered).as("meters registered by " + SCRAPED.keySet()).containsAll(charted);
+        assertThat(registered).as("meters registered by " + SpringSettings.SERVICES).containsAll(charted);
     }
 
     @Test

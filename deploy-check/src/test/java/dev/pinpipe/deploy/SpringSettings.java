@@ -1,0 +1,60 @@
+package dev.pinpipe.deploy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Where a Spring service listens, as its own {@code application.yml} says: each setting a
+ * {@code ${VARIABLE:default}} placeholder, so compose, the images and the monitoring configs can be
+ * checked against the variable and its default rather than against numbers copied into a test.
+ */
+record SpringSettings(String service, Placeholder port, Placeholder address, Placeholder managementPort,
+        Placeholder managementAddress, String healthDetails) {
+
+    /** The compose services (= Maven modules) that are Spring Boot applications. */
+    static final List<String> SERVICES = List.of("ingest-api", "batch-consumer");
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):([^}]*)}");
+
+    record Placeholder(String variable, String defaultValue) {
+
+        static Placeholder parse(String where, Object value) {
+            Matcher m = PLACEHOLDER.matcher(String.valueOf(value));
+            if (!m.matches()) {
+                throw new AssertionError(where + " is " + value + ", not a ${PINPIPE_…:default} placeholder");
+            }
+            return new Placeholder(m.group(1), m.group(2));
+        }
+
+        /** The value in a container whose environment is {@code env}. */
+        String in(Map<String, String> env) {
+            return env.getOrDefault(variable, defaultValue);
+        }
+    }
+
+    static SpringSettings of(String service) {
+        String file = service + "/src/main/resources/application.yml";
+        Map<String, Object> yaml = new Yaml(new SafeConstructor(new LoaderOptions())).load(Repo.read(file));
+        Map<String, Object> server = ComposeFile.map(yaml.get("server"));
+        Map<String, Object> management = ComposeFile.map(yaml.get("management"));
+        Map<String, Object> managementServer = ComposeFile.map(management.get("server"));
+        Map<String, Object> health = ComposeFile.map(ComposeFile.map(management.get("endpoint")).get("health"));
+        return new SpringSettings(service,
+                Placeholder.parse(file + " server.port", server.get("port")),
+                Placeholder.parse(file + " server.address", server.get("address")),
+                Placeholder.parse(file + " management.server.port", managementServer.get("port")),
+                Placeholder.parse(file + " management.server.address", managementServer.get("address")),
+                String.valueOf(health.get("show-details")));
+    }
+
+    /** The management port the service's compose container listens on. */
+    String managementPortIn(ComposeFile compose) {
+        return managementPort.in(compose.service(service).environment());
+    }
+}
