@@ -5,6 +5,9 @@
 # at, prints the job's summary, stops both by pid.
 #   SPARK_HOME=… batch-spark-job/scripts/cluster-check.sh --date YYYY-MM-DD [more BatchJob flags]
 # SPARK_HOME defaults to the pyspark package of `python3` (pip install pyspark==4.2.0).
+# Secrets come from the environment only, as for every submission (docs/cluster.md): PINPIPE_DB_PASSWORD
+# or PINPIPE_DB_PASSWORD_FILE (a 0600 file), PINPIPE_S3_SECRET_KEY or PINPIPE_S3_SECRET_KEY_FILE; the
+# client-mode driver is this spark-submit, so it reads them here. The job refuses secret flags.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
