@@ -24,6 +24,8 @@ export AIRFLOW__CORE__DAGS_FOLDER="$MODULE/dags"
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False
 export AIRFLOW__API_AUTH__JWT_SECRET="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(64))')"
 export PINPIPE_ROOT="$ROOT"
+# the sensor pokes every 2 s in the tests (the DAG reads it when parsed; default 5 min)
+export PINPIPE_ARCHIVE_POKE_INTERVAL="${PINPIPE_ARCHIVE_POKE_INTERVAL:-2}"
 export PINPIPE_LOCALSTACK_CLASSPATH_FILE="${PINPIPE_LOCALSTACK_CLASSPATH_FILE:-$MODULE/target/local-stack.classpath}"
 
 if ! "$VENV/bin/airflow" db migrate > "$AIRFLOW_HOME/db-migrate.log" 2>&1; then

@@ -108,7 +108,8 @@ def stack_env():
         process.kill()
         pytest.fail(f"the local stack did not start ({ready or 'it exited'}); log {log_path}:\n{log_path.read_text()[-3000:]}")
     try:
-        yield json.loads(ready[len(READY):])
+        # the ready line leaves the secrets out: the local stack's are the fixed defaults (names.md)
+        yield {"PINPIPE_S3_SECRET_KEY": "pinpipe-secret", "PINPIPE_DB_PASSWORD": "pinpipe", **json.loads(ready[len(READY):])}
     finally:
         process.stdin.close()  # end of input = stop (the stack's --control-stdin contract)
         try:
@@ -116,6 +117,28 @@ def stack_env():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def s3_client(env: dict):
+    return boto3.client(
+        "s3",
+        endpoint_url=env["PINPIPE_S3_ENDPOINT"],
+        region_name=env["PINPIPE_S3_REGION"],
+        aws_access_key_id=env["PINPIPE_S3_ACCESS_KEY"],
+        aws_secret_access_key=env["PINPIPE_S3_SECRET_KEY"],
+        config=Config(s3={"addressing_style": "path"}),
+    )
+
+
+def put_marker(env: dict, topic: str, partition: int, lines_per_day: dict, newest: str | None,
+               caught_up: str | None = None) -> None:
+    """A progress marker as the archiver writes it (batch-consumer/README.md), counting from offset 0."""
+    marker = {"topic": topic, "partition": partition, "committed_offset": sum(lines_per_day.values()),
+              "counted_from_offset": 0, "counted_from_day": min(lines_per_day, default=None),
+              "days_from": "2025-12-01", "newest_record_time": newest, "caught_up_at": caught_up,
+              "lines_per_day": lines_per_day, "written_at": newest}
+    s3_client(env).put_object(Bucket=env["PINPIPE_S3_BUCKET"], Key=f"pins_progress/{topic}+{partition}.json",
+                              Body=json.dumps(marker).encode("utf-8"))
 
 
 def archive_sample_pins(env: dict, day: str) -> list[str]:
@@ -192,6 +215,13 @@ def test_dags_test_archives_a_day_into_pins_batch(stack_env, tmp_path):
     archived_ids = archive_sample_pins(stack_env, DAY)
     assert expected_ids <= set(archived_ids)
     archive_hostile_lines(stack_env, DAY)
+    # the markers count what archive_* wrote; partition 1 still lags behind the end of the day
+    lines = {p: len(range(p, len(archived_ids), PARTITIONS)) for p in range(PARTITIONS)}
+    lines[0] += len(HOSTILE_LINES)
+    after_the_day = "2026-01-16T00:00:05.000Z"
+    put_marker(stack_env, "PinterestTopic", 0, {DAY: lines[0]}, after_the_day)
+    put_marker(stack_env, "PinterestTopic", 1, {DAY: lines[1]}, "2026-01-15T23:58:00.000Z")
+    put_marker(stack_env, "PinterestTopic", 2, {DAY: lines[2]}, "2026-01-15T23:59:00.000Z", caught_up=after_the_day)
 
     env = {
         **os.environ,
@@ -199,14 +229,28 @@ def test_dags_test_archives_a_day_into_pins_batch(stack_env, tmp_path):
         # Postgres through an Airflow connection, S3 through the DAG's PINPIPE_* fallback: both paths run
         "AIRFLOW_CONN_PINPIPE_POSTGRES": postgres_connection_json(stack_env),
         "PINPIPE_HOME": str(tmp_path / "pinpipe-home"),
+        "PINPIPE_ARCHIVE_GRACE": str(10 * 365 * 86400),  # the day is long over: no grace in this run
     }
     env.pop("AIRFLOW_CONN_PINPIPE_S3", None)
     log_path = tmp_path / "dags-test.log"
     with open(log_path, "w") as log:
-        result = subprocess.run([str(AIRFLOW), "dags", "test", "pinterest_batch", DAY], env=env,
-                                stdout=log, stderr=subprocess.STDOUT, timeout=600)
+        process = subprocess.Popen([str(AIRFLOW), "dags", "test", "pinterest_batch", DAY], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            # the sensor waits while partition 1 lags; once its marker passes the day's end the run goes on
+            deadline = datetime.now() + timedelta(seconds=240)
+            while "not complete yet" not in log_path.read_text() and process.poll() is None and datetime.now() < deadline:
+                threading.Event().wait(0.5)
+            assert "not complete yet" in log_path.read_text(), log_path.read_text()[-6000:]
+            assert process.poll() is None, "the run went on while partition 1 lagged"
+            put_marker(stack_env, "PinterestTopic", 1, {DAY: lines[1]}, after_the_day)
+            result = process.wait(timeout=600)
+        finally:
+            if process.poll() is None:
+                process.kill()
     output = log_path.read_text()
-    assert result.returncode == 0, f"airflow dags test failed ({log_path}):\n{output[-6000:]}"
+    assert result == 0, f"airflow dags test failed ({log_path}):\n{output[-6000:]}"
+    assert "complete in every partition [0, 1, 2]" in output, output[-6000:]
 
     rows = query(stack_env, "SELECT unique_id::text FROM pins_batch")
     assert {r[0] for r in rows} == expected_ids
@@ -238,14 +282,16 @@ def insert_run(env: dict, day: str, status: str, read: int, written: int, reject
     return run_id
 
 
-@pytest.mark.parametrize("day, status, read, written, rejected, quarantined, complaint", [
-    ("2026-02-01", "succeeded", 10, 8, 2, 2, None),
-    ("2026-02-02", "succeeded", 10, 9, 0, 0, "rows_read 10 != rows_written 9 + rows_rejected 0"),
-    ("2026-02-03", "succeeded", 10, 8, 2, 1, "rows_rejected 2 != 1 rows in pins_rejected"),
-    ("2026-02-04", "failed", 10, 8, 2, 2, "status is 'failed'"),
+@pytest.mark.parametrize("day, status, read, written, rejected, quarantined, archived, complaint", [
+    ("2026-02-01", "succeeded", 10, 8, 2, 2, 10, None),
+    ("2026-02-02", "succeeded", 10, 9, 0, 0, 10, "rows_read 10 != rows_written 9 + rows_rejected 0"),
+    ("2026-02-03", "succeeded", 10, 8, 2, 1, 10, "rows_rejected 2 != 1 rows in pins_rejected"),
+    ("2026-02-04", "failed", 10, 8, 2, 2, 10, "status is 'failed'"),
+    ("2026-02-05", "succeeded", 10, 8, 2, 2, 11, "rows_read 10 != 11 lines the archive's markers count for 2026-02-05"),
+    ("2026-02-06", "succeeded", 10, 8, 2, 2, 9, "rows_read 10 != 9 lines the archive's markers count for 2026-02-06"),
 ])
 def test_check_fails_unless_the_run_adds_up(stack_env, monkeypatch, day, status, read, written, rejected, quarantined,
-                                            complaint):
+                                            archived, complaint):
     """The DAG's check against real pipeline_runs / pins_rejected rows: it passes only when they add up."""
     from airflow.providers.postgres.hooks.postgres import PostgresHook
 
@@ -257,11 +303,78 @@ def test_check_fails_unless_the_run_adds_up(stack_env, monkeypatch, day, status,
     monkeypatch.setenv("PINPIPE_DB_PASSWORD", stack_env["PINPIPE_DB_PASSWORD"])
     insert_run(stack_env, day, status, read, written, rejected, quarantined)
     hook = PostgresHook(connection=pinterest_batch._postgres_default())
+    # the day's lines spread over three markers, as the archiver counts them
+    markers = {p: {"partition": p, "counted_from_offset": 0, "days_from": "2026-01-01",
+                   "lines_per_day": {day: archived // 3 + (1 if p < archived % 3 else 0), "2026-01-31": 7}}
+               for p in range(3)}
+    archive = pinterest_batch.archive_line_count(markers, [0, 1, 2], day)
+    assert archive == {"lines": archived, "comparable": True, "why_not": []}
     if complaint is None:
-        assert pinterest_batch.check_batch_run(hook, day)["rows_rejected"] == rejected
+        assert pinterest_batch.check_batch_run(hook, day, archive)["rows_rejected"] == rejected
     else:
         with pytest.raises(ValueError, match=re.escape(complaint)):
-            pinterest_batch.check_batch_run(hook, day)
+            pinterest_batch.check_batch_run(hook, day, archive)
+
+
+def test_the_archive_count_is_not_compared_when_the_markers_do_not_cover_the_day(stack_env):
+    spec = importlib.util.spec_from_file_location("pinterest_batch_module", DAGS_FOLDER / "pinterest_batch.py")
+    pinterest_batch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pinterest_batch)
+    markers = {0: {"partition": 0, "counted_from_offset": 0, "days_from": "2026-01-01", "lines_per_day": {"2026-02-01": 4}},
+               1: {"partition": 1, "counted_from_offset": 500, "counted_from_day": "2026-02-01", "days_from": "2026-01-01",
+                   "lines_per_day": {"2026-02-01": 3}}}
+    archive = pinterest_batch.archive_line_count(markers, [0, 1, 2], "2026-02-01")
+    assert archive["lines"] == 7 and not archive["comparable"]
+    assert archive["why_not"] == ["partition 1 counts from offset 500 (day 2026-02-01)", "partition 2 has no marker"]
+    assert pinterest_batch.archive_line_count(markers, [0, 1], "2026-02-02")["comparable"]
+    assert not pinterest_batch.archive_line_count(markers, [0, 1], "2025-12-31")["comparable"]
+
+
+def airflow_env(stack_env: dict, tmp_path, topic: str, **extra) -> dict:
+    """The environment of an `airflow tasks test` on the stack, reading the markers of ``topic``."""
+    return {**os.environ, **stack_env, "AIRFLOW_CONN_PINPIPE_POSTGRES": postgres_connection_json(stack_env),
+            "PINPIPE_HOME": str(tmp_path / "pinpipe-home"), "PINPIPE_TOPIC": topic, **extra}
+
+
+def test_once_the_grace_period_is_over_the_sensor_lets_the_run_go_on_naming_what_may_be_missing(stack_env, tmp_path):
+    """A partition whose marker stops before the day's end and one without a marker: with the grace
+    period over the sensor succeeds, and its log and result name both, with the lag of the first."""
+    topic = "GraceTopic"
+    day = "2026-03-01"
+    put_marker(stack_env, topic, 0, {day: 5}, "2026-03-02T00:00:01.000Z")
+    put_marker(stack_env, topic, 1, {day: 5}, "2026-03-01T23:00:00.000Z")  # an hour short of the day's end
+    # partition 2: no marker at all (the topic's partition count says it exists); waiting while the
+    # grace period lasts is shown by test_dags_test_archives_a_day_into_pins_batch
+    over = subprocess.run([str(AIRFLOW), "tasks", "test", "pinterest_batch", "wait_for_archive", day],
+                          env=airflow_env(stack_env, tmp_path, topic, PINPIPE_ARCHIVE_GRACE="0"),
+                          capture_output=True, text=True, timeout=300)
+    output = over.stdout + over.stderr
+    assert "new_state=success" in output, output[-4000:]
+    assert "grace period over" in output, output[-4000:]
+    missing = json.loads(output.split("may be missing: ", 1)[1].splitlines()[0])
+    assert [(m["partition"], m["marker"], m["lag_seconds"]) for m in missing] == [(1, True, 3600.0), (2, False, None)]
+
+    spec = importlib.util.spec_from_file_location("pinterest_batch_module", DAGS_FOLDER / "pinterest_batch.py")
+    pinterest_batch = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pinterest_batch)
+    report = pinterest_batch.assess_day({0: {"newest_record_time": "2026-03-02T00:00:01Z"},
+                                         1: {"newest_record_time": "2026-03-01T23:00:00Z",
+                                             "caught_up_at": "2026-03-02T00:00:00Z"}}, [0, 1], day)
+    assert report["complete"], "caught up at the day's end counts as complete"
+
+
+def test_the_check_task_fails_in_airflow_when_the_archive_counts_more_lines(stack_env, tmp_path):
+    """`airflow tasks test … check_pipeline_run`: the run adds up, but the markers count a line more."""
+    day, topic = "2026-02-11", "CheckTopic"
+    insert_run(stack_env, day, "succeeded", 5, 4, 1, 1)
+    put_marker(stack_env, topic, 0, {day: 4}, "2026-02-12T00:00:01.000Z")
+    put_marker(stack_env, topic, 1, {day: 2}, "2026-02-12T00:00:01.000Z")
+    put_marker(stack_env, topic, 2, {}, None, caught_up="2026-02-12T00:00:01.000Z")
+    result = subprocess.run([str(AIRFLOW), "tasks", "test", "pinterest_batch", "check_pipeline_run", day],
+                            env=airflow_env(stack_env, tmp_path, topic), capture_output=True, text=True, timeout=300)
+    output = result.stdout + result.stderr
+    assert "rows_read 5 != 6 lines the archive's markers count for 2026-02-11" in output, output[-4000:]
+    assert "new_state=success" not in output, output[-4000:]
 
 
 def test_the_check_task_fails_in_airflow_when_the_run_does_not_add_up(stack_env, tmp_path):

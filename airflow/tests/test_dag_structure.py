@@ -1,5 +1,6 @@
 """The DAG folder imports cleanly and pinterest_batch has the shape its docs describe."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -56,18 +57,25 @@ def test_every_task_retries_with_exponential_backoff(dag):
         assert t.doc_md, t.task_id
 
 
-def test_sensor_waits_for_the_days_archive_folder_in_reschedule_mode(dag):
+def test_sensor_waits_for_a_complete_day_in_reschedule_mode(dag):
     sensor = dag.get_task("wait_for_archive")
     assert type(sensor).__name__ == "PythonSensor"
     assert sensor.mode == "reschedule"
-    assert sensor.op_kwargs == {"prefix": "pins/dt={{ ds }}/"}
+    assert sensor.op_kwargs == {"day": "{{ params.date or ds }}"}
     assert sensor.timeout == timedelta(hours=6).total_seconds()
+    # test.sh sets PINPIPE_ARCHIVE_POKE_INTERVAL for speed; the DAG's default is 5 minutes
+    assert sensor.poke_interval == float(os.environ.get("PINPIPE_ARCHIVE_POKE_INTERVAL", "300"))
+
+
+def test_a_day_can_be_rerun_through_the_date_param(dag):
+    assert "date" in dag.params
+    assert dag.get_task("run_batch_job").bash_command.endswith(" --date {{ params.date or ds }}")
+    assert "Late objects" in dag.doc_md
 
 
 def test_batch_job_command_comes_from_a_variable_with_the_launcher_as_default(dag):
     job = dag.get_task("run_batch_job")
     assert type(job).__name__ == "BashOperator"
-    assert job.bash_command.endswith(" --date {{ ds }}")
     assert "var.value.get('pinpipe_batch_command', default_batch_command)" in job.bash_command
     default = dag.user_defined_macros["default_batch_command"]
     assert default.endswith("/pinpipe batch")
