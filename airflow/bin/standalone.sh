@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Airflow locally with the pinterest_batch DAG against the pinpipe stack the PINPIPE_* variables
-# point at (names.md defaults: the local stack on its usual ports), until Ctrl-C / SIGTERM.
+# point at (docs/configuration.md defaults: the local stack on its usual ports), until Ctrl-C / SIGTERM.
 # `./pinpipe airflow` calls this. UI on http://127.0.0.1:8080, login pinpipe / pinpipe.
 #
 # Airflow's four components run as separate processes after `airflow db migrate` rather than as

@@ -108,7 +108,7 @@ def stack_env():
         process.kill()
         pytest.fail(f"the local stack did not start ({ready or 'it exited'}); log {log_path}:\n{log_path.read_text()[-3000:]}")
     try:
-        # the ready line leaves the secrets out: the local stack's are the fixed defaults (names.md)
+        # the ready line leaves the secrets out: the local stack's are the fixed defaults (docs/configuration.md)
         yield {"PINPIPE_S3_SECRET_KEY": "pinpipe-secret", "PINPIPE_DB_PASSWORD": "pinpipe", **json.loads(ready[len(READY):])}
     finally:
         process.stdin.close()  # end of input = stop (the stack's --control-stdin contract)

@@ -113,9 +113,9 @@ public final class BatchBench {
             job(spark, args, rows);
         });
         double e2eRerun = median(repeat, "batch job, every row already there (re-run)", () -> job(spark, args, rows));
-        // limits.md's ceiling on the same rows, read and cleaned alike: Spark's JDBC writer appending
+        // the reference ceiling (bench/README.md) on the same rows, read and cleaned alike: Spark's JDBC writer appending
         // into an empty pins_batch (no staging, no upsert), as "Spark JDBC append" there was measured
-        double jdbcAppend = median(repeat, "Spark JDBC append, read + clean → empty pins_batch (limits.md's ceiling)", () -> {
+        double jdbcAppend = median(repeat, "Spark JDBC append, read + clean → empty pins_batch (the reference ceiling)", () -> {
             truncate(args);
             jdbcAppend(PinColumns.clean(raw.get()), args, rows);
         });
@@ -227,7 +227,7 @@ public final class BatchBench {
         }
     }
 
-    /** limits.md's "Spark JDBC append" setup: batchsize 10 000, reWriteBatchedInserts, stringtype=unspecified (uuid). */
+    /** The reference "Spark JDBC append" setup (bench/README.md): batchsize 10 000, reWriteBatchedInserts, stringtype=unspecified (uuid). */
     private static void jdbcAppend(Dataset<Row> clean, BatchArgs args, int rows) {
         String url = args.postgres().jdbcUrl();
         url += (url.contains("?") ? "&" : "?") + "reWriteBatchedInserts=true&stringtype=unspecified";

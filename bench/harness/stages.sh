@@ -76,8 +76,8 @@ pinpipe_batch_e2e() {
     record batch "$metric" "rows/s" pinpipe "$(json_field "$out" rows_per_s)" "$shown"
     record batch "S3 → Postgres re-run (every row an upsert conflict) ↑" "rows/s" pinpipe "$(json_field "$out" rerun_rows_per_s)" ""
     record batch "S3 → Postgres, the job's first run in its JVM (JIT included) ↑" "rows/s" pinpipe "$(json_field "$out" first_run_rows_per_s)" ""
-    record batch "same rows by Spark's JDBC append (limits.md's ceiling setup) ↑" "rows/s" pinpipe "$(json_field "$out" jdbc_append_rows_per_s)" ""
-    note "- batch: end to end ÷ Spark JDBC append of the same rows in this run: $(json_field "$out" e2e_vs_jdbc_append)× (limits.md measured that ceiling at 162k rows/s on its machine; the 100k target is 0.62× of it)."
+    record batch "same rows by Spark's JDBC append (the reference ceiling's setup) ↑" "rows/s" pinpipe "$(json_field "$out" jdbc_append_rows_per_s)" ""
+    note "- batch: end to end ÷ Spark JDBC append of the same rows in this run: $(json_field "$out" e2e_vs_jdbc_append)× (the reference run measured that ceiling at 162k rows/s on its machine; the 100k target is 0.62× of it)."
     note "- batch (pinpipe, bench/batch/run): end to end $(json_field "$out" e2e_s) s = read $(json_field "$out" read_s) s + transform $(json_field "$out" transform_s) s + write $(json_field "$out" write_s) s; on cached rows the rules as native Columns $(json_field "$out" native_rows_per_s) rows/s vs as Java UDFs $(json_field "$out" udf_rows_per_s) rows/s; the batch JVM peaked at $(( $(json_field "$WORK/pinpipe-batch.err" max_rss_kb | sed 's/^-$/0/') / 1024 )) MiB RSS."
   else
     record batch "$metric" "rows/s" pinpipe - "$shown failed (see pinpipe-batch.err)"

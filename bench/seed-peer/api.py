@@ -1,4 +1,4 @@
-"""The seed's ingest API, re-created for the benchmark (see seed-stack.md).
+"""The seed's ingest API, re-created for the benchmark (see bench/README.md, the seed peer).
 
 FastAPI + uvicorn with one worker; a pydantic model of the 11 fields; POST /pin/ turns the model into
 a dict and hands it to kafka-python's KafkaProducer.send() with no key, a JSON value encoded as

@@ -1,4 +1,4 @@
-"""The seed's archiver, re-created for the benchmark (see seed-stack.md).
+"""The seed's archiver, re-created for the benchmark (see bench/README.md, the seed peer).
 
 A kafka-python KafkaConsumer subscribed to the topic (auto_offset_reset="earliest", auto-commit) and,
 for every message, one boto3 put_object of the message pretty-printed (indent=4) under the key

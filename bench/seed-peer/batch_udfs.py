@@ -1,4 +1,4 @@
-"""The seed's batch job, re-created for the benchmark (see seed-stack.md): the seven rules as
+"""The seed's batch job, re-created for the benchmark (see bench/README.md, the seed peer): the seven rules as
 classic Python UDFs (udf() with useArrow=False, the pickled row-at-a-time path of pyspark 3.x that
 the seed ran), over NDJSON pins read with an explicit schema, into Spark's `noop` sink.
 

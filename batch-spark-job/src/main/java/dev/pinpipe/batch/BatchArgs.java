@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The job's settings: a command-line flag wins over its PINPIPE_* environment variable, which wins
- * over the local default (names.md). Immutable; {@link #parse} is the only way in.
+ * over the local default (docs/configuration.md). Immutable; {@link #parse} is the only way in.
  *
  * @param from        first archive day ({@code dt=}), inclusive
  * @param to          last archive day, inclusive

@@ -34,7 +34,7 @@ import scala.Option;
  * The one place that knows how clean pins reach PostgreSQL: COPY into a temporary staging table, then
  * a plain insert ({@link PinTable#insertFromStagingSql}) and, only when some pin was in the table
  * already, pin-core's {@code INSERT … SELECT … ON CONFLICT} upsert ({@link PinTable#upsertFromStagingSql}).
- * Spark's JDBC writer cannot upsert, and COPY is the fastest way in (limits.md: ~1.7× batched inserts).
+ * Spark's JDBC writer cannot upsert, and COPY is the fastest way in (bench/README.md, Reference ceilings).
  *
  * <p>Rows are those of {@link PinColumns#clean}: the columns of {@link PinColumns#CLEAN_COLUMNS}, by
  * name when the row carries a schema, else by position in that order (a row may carry more columns;

@@ -2,7 +2,7 @@ package dev.pinpipe.check;
 
 import java.util.Map;
 
-/** Where the pipeline's parts listen, read from the same PINPIPE_* variables every process reads (names.md defaults). */
+/** Where the pipeline's parts listen, read from the same PINPIPE_* variables every process reads (docs/configuration.md defaults). */
 public record PipelineEnv(
         String kafkaBootstrap,
         String s3Endpoint,

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the stream job is told: command-line flags, each falling back to its PINPIPE_* variable and
- * then to the local default of names.md.
+ * then to the local default (docs/configuration.md).
  *
  * @param master  empty when neither {@code --master} nor spark-submit says where to run (then local)
  * @param binding where the driver and its UI listen in local mode

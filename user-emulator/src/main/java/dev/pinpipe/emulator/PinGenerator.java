@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
- * Makes pins in the seed's shape, dirty values included (cleaning-rules.md §1): placeholder titles and
+ * Makes pins in the seed's shape, dirty values included (docs/pin-contract.md): placeholder titles and
  * descriptions, {@code "51k"}/{@code "1.5k"}/{@code "2M"}/{@code "User Info Error"} follower counts, the
  * {@code N,o, ,T,a,g,s…} tag list, {@code Image src error.}, {@code Local save in /data/<category>},
  * the seed's 13 categories and its extra {@code poster_name} field.
