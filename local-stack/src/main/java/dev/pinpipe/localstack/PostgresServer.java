@@ -28,7 +28,7 @@ import dev.pinpipe.core.db.SchemaMigrator;
  * <p>Commits are durable by default ({@code synchronous_commit=on}): a commit returns once its WAL is
  * on disk, so a crash of the server cannot take back a transaction a client saw committed.
  */
-final class PostgresServer implements LocalServer {
+final class PostgresServer extends ProcessServer {
 
     private static final int NOBODY = Spawner.NOBODY;
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -37,7 +37,6 @@ final class PostgresServer implements LocalServer {
     private final int port;
     private final Path dir;
     private final String synchronousCommit;
-    private Process process;
 
     /** @param synchronousCommit PostgreSQL's {@code synchronous_commit}: {@code on} (durable) or {@code off} */
     PostgresServer(String host, int port, Path dir, String synchronousCommit) {
@@ -81,20 +80,6 @@ final class PostgresServer implements LocalServer {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         process = null;
-    }
-
-    @Override
-    public synchronized void kill() throws Exception {
-        if (process == null) {
-            return;
-        }
-        Spawner.killGroup(process);
-        process = null;
-    }
-
-    @Override
-    public synchronized long pid() {
-        return process != null && process.isAlive() ? process.pid() : -1;
     }
 
     private void initdb(Path home, Path cluster) throws Exception {

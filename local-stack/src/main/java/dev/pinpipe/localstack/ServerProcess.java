@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * {@code --serve}), so it can crash alone: {@link #kill()} is a {@code kill -9} of that process. Its
  * output joins this process's own, each line prefixed with the server's name.
  */
-final class ServerProcess implements LocalServer {
+final class ServerProcess extends ProcessServer {
 
     static final String READY = "PINPIPE-SERVER-READY";
     private static final long START_TIMEOUT_SECONDS = 120;
@@ -24,7 +24,6 @@ final class ServerProcess implements LocalServer {
     private final String name;
     private final List<String> serveArgs;
     private final String maxHeap;
-    private Process process;
 
     /** @param serveArgs what follows {@code --serve <name>}: host, port, data dir, … */
     ServerProcess(String name, String maxHeap, List<String> serveArgs) {
@@ -76,20 +75,6 @@ final class ServerProcess implements LocalServer {
             Spawner.killGroup(process);
         }
         process = null;
-    }
-
-    @Override
-    public synchronized void kill() throws Exception {
-        if (process == null) {
-            return;
-        }
-        Spawner.killGroup(process);
-        process = null;
-    }
-
-    @Override
-    public synchronized long pid() {
-        return process != null && process.isAlive() ? process.pid() : -1;
     }
 
     /** Copies the server's lines to stdout; completes at its READY line, fails if it exits first. */

@@ -4,6 +4,7 @@ import static dev.pinpipe.check.PipelineHarness.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pinpipe.core.SamplePins;
+import dev.pinpipe.localstack.Listeners;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

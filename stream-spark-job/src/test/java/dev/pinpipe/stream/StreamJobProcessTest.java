@@ -6,17 +6,15 @@ import static org.awaitility.Awaitility.await;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
+import dev.pinpipe.localstack.Listeners;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -33,9 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamJobProcessTest {
 
     private static final Duration WAIT = Duration.ofSeconds(300);
-    /** 127.0.0.1 as /proc/net/tcp and tcp6 write it (the latter as ::ffff:127.0.0.1), and ::1. */
-    private static final Set<String> LOOPBACK = Set.of("0100007F", "0000000000000000FFFF00000100007F",
-            "00000000000000000000000001000000");
 
     @TempDir
     Path home;
@@ -63,9 +58,9 @@ class StreamJobProcessTest {
 
             Process first = launch(stack, kafka.topic, "first.log");
             await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 300);
-            List<String> listening = listeningAddresses(first.pid());
-            assertThat(listening).as("hex local addresses the job listens on (RPC, block manager, UI)").hasSizeGreaterThanOrEqualTo(3)
-                    .allSatisfy(address -> assertThat(address.substring(0, address.indexOf(':'))).isIn(LOOPBACK));
+            List<Listeners.Listener> listening = Listeners.of(List.of(first.toHandle()));
+            assertThat(listening).as("what the job listens on (RPC, block manager, UI)").hasSizeGreaterThanOrEqualTo(3)
+                    .allMatch(Listeners.Listener::loopback);
             first.destroyForcibly(); // SIGKILL: no hook, no rollback by us, whatever micro-batch was running
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
@@ -114,34 +109,6 @@ class StreamJobProcessTest {
         Path target = Path.of("target");
         return target.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
                 + Files.readString(target.resolve("classpath.txt")).trim();
-    }
-
-    /** The local addresses (hex, as in /proc/net/tcp) of the TCP sockets a process listens on. */
-    private static List<String> listeningAddresses(long pid) throws IOException {
-        Set<String> inodes = new HashSet<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
-            for (Path fd : fds) {
-                try {
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        inodes.add(target.substring("socket:[".length(), target.length() - 1));
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // a descriptor closed while listing
-                }
-            }
-        }
-        List<String> addresses = new ArrayList<>();
-        for (String table : List.of("tcp", "tcp6")) {
-            List<String> rows = Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", table));
-            for (String row : rows.subList(1, rows.size())) {
-                String[] fields = row.trim().split("\\s+");
-                if (fields[3].equals("0A") && inodes.contains(fields[9])) { // 0A: LISTEN
-                    addresses.add(fields[1]);
-                }
-            }
-        }
-        return addresses;
     }
 
     private Path metricsFile() {

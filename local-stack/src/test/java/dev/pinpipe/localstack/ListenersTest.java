@@ -1,4 +1,4 @@
-package dev.pinpipe.check;
+package dev.pinpipe.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

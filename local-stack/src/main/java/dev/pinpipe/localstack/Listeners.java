@@ -1,4 +1,4 @@
-package dev.pinpipe.check;
+package dev.pinpipe.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
