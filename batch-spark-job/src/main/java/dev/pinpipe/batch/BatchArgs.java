@@ -1,5 +1,7 @@
 package dev.pinpipe.batch;
 
+import dev.pinpipe.core.Secrets;
+
 import dev.pinpipe.spark.DriverBinding;
 import dev.pinpipe.spark.PostgresSettings;
 import java.time.Clock;
@@ -124,7 +126,7 @@ public record BatchArgs(
 
         String endpoint = setting(flags, "s3-endpoint", env, "PINPIPE_S3_ENDPOINT", DEFAULT_S3_ENDPOINT).strip();
         String accessKey = blankToNull(setting(flags, "s3-access-key", env, "PINPIPE_S3_ACCESS_KEY", null));
-        String secretKey = blankToNull(PostgresSettings.secret(env, S3_SECRET_KEY_ENV, S3_SECRET_KEY_FILE_ENV));
+        String secretKey = blankToNull(Secrets.fromEnv(env, S3_SECRET_KEY_ENV));
         if (accessKey == null && secretKey == null && !endpoint.isEmpty()) {
             // a custom endpoint is the local S3 server (or another S3-compatible one): its local login
             accessKey = DEFAULT_S3_ACCESS_KEY;

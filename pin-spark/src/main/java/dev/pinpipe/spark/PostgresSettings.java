@@ -1,9 +1,8 @@
 package dev.pinpipe.spark;
 
-import java.io.IOException;
+import dev.pinpipe.core.Secrets;
+
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
@@ -51,29 +50,7 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
 
     /** From PINPIPE_DB_PASSWORD or the file PINPIPE_DB_PASSWORD_FILE names, else the local default. */
     public static String password(Map<String, String> env) {
-        return Objects.requireNonNullElse(secret(env, PASSWORD_ENV, PASSWORD_FILE_ENV), DEFAULT_PASSWORD);
-    }
-
-    /**
-     * A secret from {@code variable}, or from the file {@code fileVariable} names (its trailing newline
-     * stripped); null when neither is set. A blank variable counts as unset for the file's sake.
-     *
-     * @throws IllegalArgumentException when both are set, or the file cannot be read (the message never holds the secret)
-     */
-    public static String secret(Map<String, String> env, String variable, String fileVariable) {
-        String value = env.get(variable);
-        String file = env.get(fileVariable);
-        if (file == null || file.isBlank()) {
-            return value;
-        }
-        if (value != null && !value.isBlank()) {
-            throw new IllegalArgumentException("both " + variable + " and " + fileVariable + " are set: set only one");
-        }
-        try {
-            return Files.readString(Path.of(file.strip())).replaceFirst("(\\r?\\n)+$", "");
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException(fileVariable + ": cannot read " + file.strip() + " (" + e.getClass().getSimpleName() + ")");
-        }
+        return Objects.requireNonNullElse(Secrets.fromEnv(env, PASSWORD_ENV), DEFAULT_PASSWORD);
     }
 
     /** The message for a secret's command-line flag, which the jobs refuse: {@code ps} would show its value. */

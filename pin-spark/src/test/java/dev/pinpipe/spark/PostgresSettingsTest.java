@@ -21,7 +21,6 @@ class PostgresSettingsTest {
         // a blank variable beside the file counts as unset (compose passes "" for what it does not set)
         assertThat(PostgresSettings.fromEnv(Map.of("PINPIPE_DB_PASSWORD", "", "PINPIPE_DB_PASSWORD_FILE", file.toString()))
                 .password()).isEqualTo("from file");
-        assertThat(PostgresSettings.secret(Map.of(), "A", "A_FILE")).isNull();
     }
 
     @Test

@@ -1,10 +1,6 @@
 package dev.pinpipe.emulator;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.pinpipe.core.Secrets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,19 +22,7 @@ final class ApiKeyHeader {
     }
 
     static Optional<String> from(Map<String, String> env) {
-        String key = env.getOrDefault("PINPIPE_API_KEY", "");
-        String file = env.getOrDefault("PINPIPE_API_KEY_FILE", "");
-        if (!key.isEmpty() && !file.isEmpty()) {
-            throw new IllegalArgumentException("PINPIPE_API_KEY and PINPIPE_API_KEY_FILE are both set: set one of them");
-        }
-        if (!file.isEmpty()) {
-            try {
-                key = Files.readString(Path.of(file), StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the API key file " + file + " (PINPIPE_API_KEY_FILE)", e);
-            }
-        }
-        key = key.strip();
-        return key.isEmpty() ? Optional.empty() : Optional.of(key);
+        String key = Secrets.fromEnv(env, "PINPIPE_API_KEY");
+        return key == null || key.isBlank() ? Optional.empty() : Optional.of(key.strip());
     }
 }

@@ -1,10 +1,8 @@
 package dev.pinpipe.ingest.auth;
 
+import dev.pinpipe.core.Secrets;
 import dev.pinpipe.ingest.IngestProperties;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
 
@@ -30,31 +28,23 @@ public final class ApiKey {
      * @throws IllegalStateException both settings given, the file unreadable, or a key a header cannot carry
      */
     public static Optional<ApiKey> of(IngestProperties properties) {
-        boolean inline = properties.apiKey() != null && !properties.apiKey().isEmpty();
-        Path file = properties.apiKeyFile() == null || properties.apiKeyFile().toString().isEmpty() ? null : properties.apiKeyFile();
-        if (inline && file != null) {
-            throw new IllegalStateException("PINPIPE_API_KEY and PINPIPE_API_KEY_FILE are both set: set one of them");
+        String key;
+        try {
+            key = Secrets.resolve("PINPIPE_API_KEY", properties.apiKey(),
+                    properties.apiKeyFile() == null ? null : properties.apiKeyFile().toString());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        if (!inline && file == null) {
+        if (key == null) {
             return Optional.empty();
         }
-        String source = inline ? "PINPIPE_API_KEY" : "PINPIPE_API_KEY_FILE (" + file + ")";
-        String key = inline ? properties.apiKey() : read(file);
-        // a header value loses surrounding blanks, and a file usually ends with a newline
+        // a header value loses surrounding blanks
         key = key.strip();
         if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalStateException("the API key of " + source
+            throw new IllegalStateException("the API key (PINPIPE_API_KEY or PINPIPE_API_KEY_FILE)"
                     + " must be one or more visible ASCII characters (no spaces or control characters)");
         }
         return Optional.of(new ApiKey(key.getBytes(StandardCharsets.US_ASCII)));
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read the API key file " + file + " (PINPIPE_API_KEY_FILE): " + e.getClass().getSimpleName(), e);
-        }
     }
 
     /**
