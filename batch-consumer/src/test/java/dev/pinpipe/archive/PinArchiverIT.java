@@ -13,6 +13,8 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,11 +55,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -235,6 +241,32 @@ class PinArchiverIT {
                 reason -> assertThat(reason).contains("unique_id: is required"),
                 reason -> assertThat(reason).contains("index: must be an integer").contains("category: must be a string"));
         assertThat(dead.get(0).value()).isEqualTo(values.get(5));
+    }
+
+    /**
+     * The file PINPIPE_KAFKA_PROPERTIES_FILE names reaches the consumer, the dead-letter producer and the
+     * admin client; with it the archiver still archives and dead-letters against the real broker.
+     */
+    @Test
+    void kafkaClientPropertiesReachTheConsumerTheDeadLetterProducerAndTheAdmin(@TempDir Path dir) throws Exception {
+        Map<String, Object> settings = Map.of("metadata.max.age.ms", "123456", "reconnect.backoff.max.ms", "4321");
+        Path file = Files.writeString(dir.resolve("client.properties"), "metadata.max.age.ms=123456\nreconnect.backoff.max.ms=4321\n");
+        Scenario it = new Scenario("client-properties");
+        List<byte[]> good = TestPins.generate(10);
+        List<byte[]> values = new ArrayList<>(good);
+        values.add("not a pin".getBytes(StandardCharsets.UTF_8));
+
+        try (ConfigurableApplicationContext archiver = it.startArchiver(100, "1s", "--PINPIPE_KAFKA_PROPERTIES_FILE=" + file)) {
+            assertThat(archiver.getBean(ConsumerFactory.class).getConfigurationProperties()).containsAllEntriesOf(settings)
+                    .containsEntry("isolation.level", "read_committed");
+            assertThat(archiver.getBean(ProducerFactory.class).getConfigurationProperties()).containsAllEntriesOf(settings);
+            assertThat(archiver.getBean(KafkaAdmin.class).getConfigurationProperties()).containsAllEntriesOf(settings);
+
+            it.produceToPartition0(values);
+            it.awaitFullyArchived(good.size());
+        }
+        it.assertExactlyOnce(good, 100);
+        assertThat(it.deadLetters(1).get(0).value()).isEqualTo(values.get(10));
     }
 
     @Test
@@ -462,9 +494,13 @@ class PinArchiverIT {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
         }
 
-        /** Starts the application and waits until each of its consumers owns one partition (no rebalance left to come). */
-        ConfigurableApplicationContext startArchiver(int flushSize, String rotateInterval) {
-            ConfigurableApplicationContext archiver = runArchiver(flushSize, rotateInterval);
+        /**
+         * Starts the application and waits until each of its consumers owns one partition (no rebalance left to come).
+         *
+         * @param more further command-line arguments
+         */
+        ConfigurableApplicationContext startArchiver(int flushSize, String rotateInterval, String... more) {
+            ConfigurableApplicationContext archiver = runArchiver(flushSize, rotateInterval, more);
             ConcurrentMessageListenerContainer<?, ?> container = (ConcurrentMessageListenerContainer<?, ?>)
                     archiver.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer(PinArchiver.LISTENER_ID);
             await().atMost(WAIT).until(() -> container.getContainers().stream()
@@ -472,8 +508,8 @@ class PinArchiverIT {
             return archiver;
         }
 
-        private ConfigurableApplicationContext runArchiver(int flushSize, String rotateInterval) {
-            return new SpringApplicationBuilder(BatchConsumerApplication.class).run(
+        private ConfigurableApplicationContext runArchiver(int flushSize, String rotateInterval, String... more) {
+            List<String> args = new ArrayList<>(List.of(
                     "--server.port=0",
                     "--spring.kafka.bootstrap-servers=" + stack.kafkaBootstrap(),
                     "--spring.kafka.consumer.group-id=" + group,
@@ -489,7 +525,9 @@ class PinArchiverIT {
                     "--pinpipe.s3.secret-key=" + stack.s3SecretKey(),
                     "--pinpipe.s3.bucket=" + stack.bucket(),
                     "--pinpipe.s3.prefix=" + prefix,
-                    "--pinpipe.s3.call-timeout=5s");
+                    "--pinpipe.s3.call-timeout=5s"));
+            args.addAll(List.of(more));
+            return new SpringApplicationBuilder(BatchConsumerApplication.class).run(args.toArray(String[]::new));
         }
 
         void produce(List<byte[]> values) {
