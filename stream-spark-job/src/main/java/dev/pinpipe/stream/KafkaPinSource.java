@@ -3,6 +3,8 @@ package dev.pinpipe.stream;
 import static org.apache.spark.sql.functions.col;
 
 import dev.pinpipe.spark.PinColumns;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,6 +28,24 @@ final class KafkaPinSource {
     private KafkaPinSource() {
     }
 
+    /**
+     * The Kafka source's options: every setting of {@code PINPIPE_KAFKA_PROPERTIES_FILE} as {@code kafka.<key>},
+     * which Spark gives its consumers and admin client, then the job's own.
+     */
+    static Map<String, String> options(StreamArgs args) {
+        Map<String, String> options = new LinkedHashMap<>(args.kafkaProperties().prefixed("kafka."));
+        options.put("kafka.bootstrap.servers", args.kafkaBootstrap());
+        options.put("subscribe", args.topic());
+        // only for the very first start: afterwards the checkpoint says where to go on
+        options.put("startingOffsets", "earliest");
+        // The stream is the speed layer; the S3 archive and the batch job are the system of record.
+        // Records that aged out of Kafka before we read them are logged and skipped rather than
+        // stopping the speed layer for good.
+        options.put("failOnDataLoss", "false");
+        options.put("maxOffsetsPerTrigger", Long.toString(args.maxOffsetsPerTrigger()));
+        return options;
+    }
+
     /** The value as text: its bytes as they are (a cast from binary neither checks nor changes them). */
     static Column text() {
         return col(VALUE).cast(DataTypes.StringType);
@@ -38,15 +58,7 @@ final class KafkaPinSource {
     static Dataset<Row> read(SparkSession spark, StreamArgs args) {
         Dataset<Row> records = spark.readStream()
                 .format("kafka")
-                .option("kafka.bootstrap.servers", args.kafkaBootstrap())
-                .option("subscribe", args.topic())
-                // only for the very first start: afterwards the checkpoint says where to go on
-                .option("startingOffsets", "earliest")
-                // The stream is the speed layer; the S3 archive and the batch job are the system of
-                // record. Records that aged out of Kafka before we read them are logged and skipped
-                // rather than stopping the speed layer for good.
-                .option("failOnDataLoss", "false")
-                .option("maxOffsetsPerTrigger", args.maxOffsetsPerTrigger())
+                .options(options(args))
                 .load()
                 .select(
                         col("value").as(VALUE),

@@ -1,5 +1,6 @@
 package dev.pinpipe.stream;
 
+import dev.pinpipe.core.kafka.KafkaClientProperties;
 import dev.pinpipe.spark.DriverBinding;
 import dev.pinpipe.spark.PostgresSettings;
 import java.nio.file.Path;
@@ -15,11 +16,13 @@ import java.util.regex.Pattern;
  * What the stream job is told: command-line flags, each falling back to its PINPIPE_* variable and
  * then to the local default (docs/configuration.md).
  *
+ * @param kafkaProperties further Kafka client settings (TLS, SASL) from {@code PINPIPE_KAFKA_PROPERTIES_FILE}
  * @param master  empty when neither {@code --master} nor spark-submit says where to run (then local)
  * @param binding where the driver and its UI listen in local mode
  */
 public record StreamArgs(
         String kafkaBootstrap,
+        KafkaClientProperties kafkaProperties,
         String topic,
         String checkpoint,
         Duration trigger,
@@ -33,6 +36,8 @@ public record StreamArgs(
             Usage: StreamJob [options]   (a flag wins over its environment variable)
 
               --kafka-bootstrap HOST:PORT    PINPIPE_KAFKA_BOOTSTRAP, default 127.0.0.1:9092
+                                             (further Kafka client settings, TLS or SASL: the .properties
+                                             file PINPIPE_KAFKA_PROPERTIES_FILE names; no flag)
               --topic NAME                   default PinterestTopic
               --checkpoint DIR|s3a://...     default $PINPIPE_HOME/checkpoints/stream
               --trigger DURATION             micro-batch interval (500ms, 1s, 2m), default 1s
@@ -73,6 +78,7 @@ public record StreamArgs(
         String home = env.getOrDefault("PINPIPE_HOME", ".pinpipe");
         return new StreamArgs(
                 pick(flags, "--kafka-bootstrap", env, "PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                KafkaClientProperties.fromEnv(env::get),
                 flags.getOrDefault("--topic", "PinterestTopic"),
                 flags.getOrDefault("--checkpoint", Path.of(home, "checkpoints", "stream").toString()),
                 duration(flags.getOrDefault("--trigger", "1s")),

@@ -1,5 +1,6 @@
 package dev.pinpipe.stream;
 
+import dev.pinpipe.core.kafka.KafkaClientProperties;
 import dev.pinpipe.spark.PinColumns;
 import java.time.Duration;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class StreamJob {
     private static final String QUERY_NAME = "pins-stream";
     /** How long a SIGTERM waits for the running micro-batch before stopping anyway. */
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(30);
+    /** Spark's default is {@code (?i)url}: only JDBC URLs. */
+    static final String REDACTED_OPTIONS = "spark.sql.redaction.options.regex";
     private static final String CHECKPOINT_FILE_MANAGER = "spark.sql.streaming.checkpointFileManagerClass";
     /**
      * For a checkpoint on the local disk. Spark's default goes through Hadoop's FileContext, whose
@@ -57,8 +60,8 @@ public final class StreamJob {
         SparkSession spark = session(args);
         StreamingQuery query = start(spark, args);
         GracefulStop.onShutdown(query, STOP_PATIENCE);
-        log.info("stream query {} reading {} from {}, checkpoint {}, trigger {}", query.id(), args.topic(),
-                args.kafkaBootstrap(), args.checkpoint(), args.trigger());
+        log.info("stream query {} reading {} from {} ({}), checkpoint {}, trigger {}", query.id(), args.topic(),
+                args.kafkaBootstrap(), args.kafkaProperties(), args.checkpoint(), args.trigger());
         try {
             query.awaitTermination();
         } catch (StreamingQueryException e) {
@@ -72,6 +75,8 @@ public final class StreamJob {
         String master = args.master().orElse(new SparkConf().get("spark.master", "local[*]"));
         SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-stream").master(master);
         PinColumns.SPARK_CONF.forEach(builder::config); // what the seven rules need to run compiled
+        // a plan's description masks the values of secret options, the Kafka source's kafka.sasl.jaas.config among them
+        builder.config(REDACTED_OPTIONS, "(?i)url|" + KafkaClientProperties.SECRET_KEYS);
         if (master.startsWith("local")) {
             args.binding().localSparkConf().forEach(builder::config);
             args.binding().uiMismatch(System.getenv()).ifPresent(log::warn);

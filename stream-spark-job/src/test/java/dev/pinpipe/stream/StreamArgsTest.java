@@ -109,6 +109,42 @@ class StreamArgsTest {
     }
 
     @Test
+    void theKafkaPropertiesFileBecomesTheSourcesKafkaOptionsAndIsMasked(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=PLAIN
+                sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\
+                  username="pinpipe" password="hunter2";
+                metadata.max.age.ms=123456
+                """);
+        StreamArgs args = StreamArgs.parse(new String[] {"--kafka-bootstrap", "b:9096", "--topic", "T"},
+                Map.of("PINPIPE_KAFKA_PROPERTIES_FILE", file.toString()));
+
+        assertThat(KafkaPinSource.options(args)).containsAllEntriesOf(Map.of(
+                "kafka.security.protocol", "SASL_SSL",
+                "kafka.sasl.mechanism", "PLAIN",
+                "kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"pinpipe\" password=\"hunter2\";",
+                "kafka.metadata.max.age.ms", "123456",
+                "kafka.bootstrap.servers", "b:9096",
+                "subscribe", "T",
+                "startingOffsets", "earliest"));
+        assertThat(args.toString()).contains("security.protocol=SASL_SSL", "sasl.jaas.config=***").doesNotContain("hunter2");
+        assertThat(KafkaPinSource.options(StreamArgs.parse(new String[0], Map.of())))
+                .as("no file: the job's own options only").containsOnlyKeys("kafka.bootstrap.servers", "subscribe",
+                        "startingOffsets", "failOnDataLoss", "maxOffsetsPerTrigger");
+    }
+
+    @Test
+    void aKafkaSettingThePipelineOwnsIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("client.properties"), "isolation.level=read_uncommitted\n");
+
+        assertThatThrownBy(() -> StreamArgs.parse(new String[0], Map.of("PINPIPE_KAFKA_PROPERTIES_FILE", file.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("PINPIPE_KAFKA_PROPERTIES_FILE: isolation.level cannot be set there");
+    }
+
+    @Test
     void theDriverListensOnTheBindAddress() {
         StreamArgs local = StreamArgs.parse(new String[0], Map.of());
         assertThat(local.binding().localSparkConf()).containsEntry("spark.driver.bindAddress", "127.0.0.1");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.SamplePins;
 import dev.pinpipe.core.db.RejectedPins;
+import dev.pinpipe.core.kafka.KafkaClientProperties;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
@@ -65,6 +66,27 @@ class StreamJobTest {
             List<TestDb.Run> runs = TestDb.runs(stack, query.id().toString());
             assertThat(TestDb.sumRead(runs)).isEqualTo(expected.size());
             assertThat(TestDb.sumRejected(runs)).isZero();
+        }
+    }
+
+    /** With PINPIPE_KAFKA_PROPERTIES_FILE set, its settings are the source's kafka.* options and the job still reads the broker. */
+    @Test
+    void readsTheTopicWithAKafkaPropertiesFileSet(LocalStack stack) throws Exception {
+        Path file = Files.writeString(dir.resolve("client.properties"), "metadata.max.age.ms=123456\nreconnect.backoff.max.ms=4321\n");
+        List<String> ids = TestPins.ids(3);
+        try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
+            for (int i = 0; i < ids.size(); i++) {
+                kafka.send(ids.get(i), TestPins.pin(ids.get(i), i + 1, "with a properties file"));
+            }
+            StreamArgs args = args(stack, kafka, Map.of(KafkaClientProperties.FILE_VARIABLE, file.toString()));
+            assertThat(KafkaPinSource.options(args))
+                    .containsEntry("kafka.metadata.max.age.ms", "123456").containsEntry("kafka.reconnect.backoff.max.ms", "4321");
+            StreamingQuery query = StreamJob.start(SharedSpark.session(), args);
+            try {
+                await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) == ids.size());
+            } finally {
+                query.stop();
+            }
         }
     }
 
@@ -282,6 +304,11 @@ class StreamJobTest {
     }
 
     private StreamArgs args(LocalStack stack, TestKafka kafka, String... more) {
+        return args(stack, kafka, Map.of(), more);
+    }
+
+    /** @param env variables beside the stack's */
+    private StreamArgs args(LocalStack stack, TestKafka kafka, Map<String, String> env, String... more) {
         List<String> argv = new java.util.ArrayList<>(List.of(
                 "--kafka-bootstrap", stack.kafkaBootstrap(),
                 "--topic", kafka.topic,
@@ -290,7 +317,9 @@ class StreamJobTest {
                 "--jdbc-url", stack.jdbcUrl(),
                 "--metrics-file", dir.resolve("metrics.ndjson").toString()));
         argv.addAll(List.of(more));
-        return StreamArgs.parse(argv.toArray(String[]::new), stack.env());
+        Map<String, String> all = new java.util.HashMap<>(stack.env());
+        all.putAll(env);
+        return StreamArgs.parse(argv.toArray(String[]::new), all);
     }
 
     private static String title(LocalStack stack, String id) throws Exception {
