@@ -4,13 +4,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Where the local stack listens and the fixed local names (topics, bucket, credentials, database).
  * JDK only: both the child process ({@link LocalStackMain}) and the test side ({@link LocalStack}) use it,
  * so the two can never disagree about an endpoint.
  */
-public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
+public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort, int kafkaBrokers) {
 
     public static final String TOPIC = "PinterestTopic";
     public static final String DEAD_LETTER_TOPIC = "PinterestTopic.DLT";
@@ -22,8 +23,19 @@ public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
     public static final String DB_USER = "pinpipe";
     public static final String DB_PASSWORD = "pinpipe";
 
+    /** One Kafka broker, the usual local stack. */
+    public Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
+        this(host, kafkaPort, s3Port, pgPort, 1);
+    }
+
+    /** Broker {@code i} (from 1) of a cluster listens on {@code kafkaPort + i - 1}. */
+    public int kafkaPort(int broker) {
+        return kafkaPort + broker - 1;
+    }
+
+    /** Every broker's {@code host:port}, comma-separated. */
     public String kafkaBootstrap() {
-        return host + ":" + kafkaPort;
+        return IntStream.rangeClosed(1, kafkaBrokers).mapToObj(i -> host + ":" + kafkaPort(i)).collect(Collectors.joining(","));
     }
 
     public String s3Endpoint() {
@@ -52,6 +64,7 @@ public record Endpoints(String host, int kafkaPort, int s3Port, int pgPort) {
         env.put("PINPIPE_DB_USER", DB_USER);
         env.put("PINPIPE_DB_PASSWORD", DB_PASSWORD);
         env.put("PINPIPE_KAFKA_PORT", Integer.toString(kafkaPort));
+        env.put("PINPIPE_KAFKA_BROKERS", Integer.toString(kafkaBrokers));
         env.put("PINPIPE_S3_PORT", Integer.toString(s3Port));
         env.put("PINPIPE_PG_PORT", Integer.toString(pgPort));
         return Collections.unmodifiableMap(env);

@@ -32,6 +32,25 @@ public final class FreePorts {
         return ports;
     }
 
+    /** The first of {@code count} consecutive ports that were free a moment ago, none of {@code avoid}. */
+    public static int pickConsecutive(int count, int... avoid) {
+        Set<Integer> taken = new HashSet<>();
+        for (int port : avoid) {
+            taken.add(port);
+        }
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int first = ThreadLocalRandom.current().nextInt(FROM, TO - count);
+            boolean free = true;
+            for (int port = first; port < first + count && free; port++) {
+                free = !taken.contains(port) && bindable(port);
+            }
+            if (free) {
+                return first;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports in " + FROM + ".." + TO + " after 200 tries");
+    }
+
     private static int pickOne(Set<Integer> taken) {
         for (int attempt = 0; attempt < 200; attempt++) {
             int port = ThreadLocalRandom.current().nextInt(FROM, TO);

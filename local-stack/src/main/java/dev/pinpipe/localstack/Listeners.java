@@ -116,12 +116,17 @@ public final class Listeners {
         return inodes;
     }
 
+    /** The program's name; for a JVM its jar or main class (from /proc: ProcessHandle leaves long command lines out). */
     private static String command(ProcessHandle p) {
-        String cmd = p.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("?");
+        String[] args;
+        try {
+            args = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"))).split("\0");
+        } catch (IOException gone) {
+            return "?";
+        }
+        String cmd = args.length == 0 || args[0].isEmpty() ? "?" : Path.of(args[0]).getFileName().toString();
         if (cmd.equals("java")) {
-            // the main class says which JVM it is
-            String[] args = p.info().arguments().orElse(new String[0]);
-            for (int i = 0; i < args.length; i++) {
+            for (int i = 1; i < args.length; i++) {
                 if (args[i].equals("-jar") && i + 1 < args.length) {
                     return "java " + Path.of(args[i + 1]).getFileName();
                 }

@@ -36,7 +36,9 @@ public final class LocalStack implements AutoCloseable {
     private static final String CLASSPATH_RESOURCE = "/META-INF/pinpipe/local-stack.classpath";
     private static final long START_TIMEOUT_SECONDS = Long.getLong("pinpipe.localstack.start-timeout", 180);
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
-    private static final Pattern BOOTSTRAP_HOST = Pattern.compile("\"PINPIPE_KAFKA_BOOTSTRAP\":\"([^\"]+):\\d+\"");
+    /** How many Kafka brokers the stack runs (1, or a cluster: 3), from the settings or this JVM's environment. */
+    public static final String BROKERS_VARIABLE = "PINPIPE_KAFKA_BROKERS";
+    private static final Pattern BOOTSTRAP_HOST = Pattern.compile("\"PINPIPE_KAFKA_BOOTSTRAP\":\"([^\",]+):\\d+[,\"]");
 
     private Endpoints endpoints;   // host as the child reports it (a remote Docker engine's host in containers mode)
     private final Path dataDir;
@@ -79,8 +81,11 @@ public final class LocalStack implements AutoCloseable {
             // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            int[] ports = FreePorts.pick(3);
-            Endpoints endpoints = new Endpoints("127.0.0.1", ports[0], ports[1], ports[2]);
+            int brokers = Integer.parseInt(settings.getOrDefault(BROKERS_VARIABLE,
+                    System.getenv().getOrDefault(BROKERS_VARIABLE, "1")).trim());
+            int[] ports = FreePorts.pick(2);
+            int kafkaPort = FreePorts.pickConsecutive(brokers, ports);
+            Endpoints endpoints = new Endpoints("127.0.0.1", kafkaPort, ports[0], ports[1], brokers);
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -90,6 +95,7 @@ public final class LocalStack implements AutoCloseable {
                     "--kafka-port", Integer.toString(endpoints.kafkaPort()),
                     "--s3-port", Integer.toString(endpoints.s3Port()),
                     "--pg-port", Integer.toString(endpoints.pgPort()),
+                    "--kafka-brokers", Integer.toString(brokers),
                     "--engine", engine,
                     "--control-stdin"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -98,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
             LocalStack stack = new LocalStack(endpoints, dataDir, logFile, process);
             stack.pumpOutput();
             String ready = stack.awaitAnswer(LocalStackMain.READY, START_TIMEOUT_SECONDS, "start");
-            stack.endpoints = new Endpoints(reportedHost(ready), endpoints.kafkaPort(), endpoints.s3Port(), endpoints.pgPort());
+            stack.endpoints = new Endpoints(reportedHost(ready), endpoints.kafkaPort(), endpoints.s3Port(), endpoints.pgPort(), brokers);
             return stack;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
         return endpoints;
     }
 
-    /** {@code 127.0.0.1:<port>}; topics {@code PinterestTopic} and {@code PinterestTopic.DLT} exist. */
+    /** {@code 127.0.0.1:<port>} (one per broker, comma-separated); topics {@code PinterestTopic} and {@code PinterestTopic.DLT} exist. */
     public String kafkaBootstrap() {
         return endpoints.kafkaBootstrap();
     }
@@ -190,6 +196,16 @@ public final class LocalStack implements AutoCloseable {
     /** {@code kill -9} of the broker's process: a crash; {@link #startKafka()} recovers its log. */
     public void killKafka() {
         command("kill kafka");
+    }
+
+    /** {@code kill -9} of broker {@code i} (from 1) of a cluster ({@code PINPIPE_KAFKA_BROKERS} > 1). */
+    public void killKafkaBroker(int i) {
+        command("kill kafka-" + i);
+    }
+
+    /** Starts broker {@code i} of a cluster again, on its port with its data. */
+    public void startKafkaBroker(int i) {
+        command("start kafka-" + i);
     }
 
     /** {@code kill -9} of the S3 server's process. */

@@ -11,13 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,6 +56,11 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--pg-port", defaultValue = "${env:PINPIPE_PG_PORT:-5432}", description = "PostgreSQL port (env PINPIPE_PG_PORT, default ${DEFAULT-VALUE})")
     int pgPort;
 
+    @Option(names = "--kafka-brokers", defaultValue = "${env:PINPIPE_KAFKA_BROKERS:-1}",
+            description = "Kafka brokers, each a process of its own on consecutive ports from --kafka-port (env PINPIPE_KAFKA_BROKERS, "
+                    + "default ${DEFAULT-VALUE}; 3 = a cluster: topics replicated 3 times, min.insync.replicas=2)")
+    int kafkaBrokers;
+
     @Option(names = "--partitions", defaultValue = "3", description = "partitions of PinterestTopic and its DLT (default ${DEFAULT-VALUE})")
     int partitions;
 
@@ -70,6 +79,15 @@ public final class LocalStackMain implements Callable<Integer> {
 
     @Option(names = "--controller-port", hidden = true, description = "with --serve kafka: the KRaft controller's port")
     int controllerPort;
+
+    @Option(names = "--node-id", hidden = true, defaultValue = "1", description = "with --serve kafka: this node's id")
+    int nodeId;
+
+    @Option(names = "--voters", hidden = true, description = "with --serve kafka: the controller quorum, id@host:port,…")
+    String voters;
+
+    @Option(names = "--cluster-id", hidden = true, description = "with --serve kafka: the id a new log dir is formatted with")
+    String clusterId;
 
     @Option(names = "--control-stdin", description = "read 'stop|start kafka|s3|postgres' lines from stdin, answer 'OK <command>', exit at end of input")
     boolean controlStdin;
@@ -109,19 +127,22 @@ public final class LocalStackMain implements Callable<Integer> {
         Endpoints endpoints;
         ServerSet servers;
         if (choice.engine() == Engine.CONTAINERS) {
+            if (kafkaBrokers != 1) {
+                System.err.println("local-stack: the containers engine runs one Kafka broker (PINPIPE_KAFKA_BROKERS=1)");
+                return 2;
+            }
             endpoints = new Endpoints(ContainerStack.host(), kafkaPort, s3Port, pgPort);
-            servers = new ServerSet(ContainerStack.servers(endpoints, partitions));
+            servers = new ServerSet(ContainerStack.servers(endpoints, partitions), () -> { });
             where = "in the containers, removed at exit";
         } else {
             Path data = embeddedDataDir();
-            endpoints = new Endpoints(HOST, kafkaPort, s3Port, pgPort);
-            servers = new ServerSet(List.of(
-                    new ServerProcess("kafka", "512m", List.of("--kafka-port", Integer.toString(kafkaPort),
-                            "--controller-port", Integer.toString(FreePorts.pick(1)[0]),
-                            "--partitions", Integer.toString(partitions), "--data-dir", data.resolve("kafka").toString())),
-                    new ServerProcess("s3", "384m", List.of("--s3-port", Integer.toString(s3Port),
-                            "--data-dir", data.resolve("s3").toString())),
-                    new PostgresServer(HOST, pgPort, data.resolve("postgres"), pgSynchronousCommit)));
+            Endpoints at = new Endpoints(HOST, kafkaPort, s3Port, pgPort, kafkaBrokers);
+            endpoints = at;
+            List<LocalServer> list = new ArrayList<>(kafkaNodes(at, data));
+            list.add(new ServerProcess("s3", "s3", "384m", List.of("--s3-port", Integer.toString(s3Port),
+                    "--data-dir", data.resolve("s3").toString())));
+            list.add(new PostgresServer(HOST, pgPort, data.resolve("postgres"), pgSynchronousCommit));
+            servers = new ServerSet(list, () -> Topics.create(at.kafkaBootstrap(), partitions, kafkaBrokers));
             where = data.toString();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "local-stack-shutdown"));
@@ -142,11 +163,50 @@ public final class LocalStackMain implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The Kafka nodes: one ({@code kafka}, data in {@code kafka/}) or a cluster ({@code kafka-1}…, data in
+     * {@code kafka-1/}…) whose controllers form the quorum. Controller ports are picked now and kept while
+     * this stack runs; the cluster id is the one the data already has, else a new one.
+     */
+    private List<LocalServer> kafkaNodes(Endpoints at, Path data) throws IOException {
+        int[] controllerPorts = FreePorts.pick(kafkaBrokers);
+        String quorum = IntStream.rangeClosed(1, kafkaBrokers)
+                .mapToObj(i -> i + "@" + HOST + ":" + controllerPorts[i - 1])
+                .collect(Collectors.joining(","));
+        String id = existingClusterId(data.resolve(kafkaBrokers == 1 ? "kafka" : "kafka-1"));
+        List<LocalServer> nodes = new ArrayList<>();
+        for (int i = 1; i <= kafkaBrokers; i++) {
+            String name = kafkaBrokers == 1 ? "kafka" : "kafka-" + i;
+            nodes.add(new ServerProcess(name, "kafka", "512m", List.of("--kafka-port", Integer.toString(at.kafkaPort(i)),
+                    "--controller-port", Integer.toString(controllerPorts[i - 1]), "--node-id", Integer.toString(i),
+                    "--voters", quorum, "--cluster-id", id, "--kafka-brokers", Integer.toString(kafkaBrokers),
+                    "--partitions", Integer.toString(partitions), "--data-dir", data.resolve(name).toString())));
+        }
+        return nodes;
+    }
+
+    /** The {@code cluster.id} of a formatted log dir, or a new id for a cluster about to be formatted. */
+    private static String existingClusterId(Path logDir) throws IOException {
+        Path meta = logDir.resolve("meta.properties");
+        if (Files.exists(meta)) {
+            Properties p = new Properties();
+            try (var in = Files.newInputStream(meta)) {
+                p.load(in);
+            }
+            if (p.getProperty("cluster.id") != null) {
+                return p.getProperty("cluster.id");
+            }
+        }
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
+    }
+
     /** {@code --serve}: one server in this JVM until the stack closes our stdin (or SIGTERM); a clean stop at exit. */
     private int serveOne() throws Exception {
         Path dir = dataDir.toAbsolutePath();
         LocalServer server = switch (serve) {
-            case "kafka" -> new KafkaBroker(HOST, kafkaPort, controllerPort, dir, partitions);
+            case "kafka" -> new KafkaBroker(HOST, nodeId, kafkaPort, controllerPort,
+                    voters != null ? voters : nodeId + "@" + HOST + ":" + controllerPort,
+                    clusterId != null ? clusterId : org.apache.kafka.common.Uuid.randomUuid().toString(), kafkaBrokers, dir, partitions);
             case "s3" -> new S3Server(HOST, s3Port, dir);
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--serve takes kafka or s3, not " + serve);
         };
@@ -212,6 +272,9 @@ public final class LocalStackMain implements Callable<Integer> {
 
     private String busyPort(String host) {
         Map<String, Integer> ports = new LinkedHashMap<>();
+        for (int i = 1; i < kafkaBrokers; i++) {
+            ports.put("PINPIPE_KAFKA_PORT (+" + i + ", broker " + (i + 1) + ")", kafkaPort + i);
+        }
         ports.put("PINPIPE_KAFKA_PORT", kafkaPort);
         ports.put("PINPIPE_S3_PORT", s3Port);
         ports.put("PINPIPE_PG_PORT", pgPort);
@@ -244,16 +307,20 @@ public final class LocalStackMain implements Callable<Integer> {
     /** The three servers, started together and stopped in reverse. */
     static final class ServerSet {
         private final List<LocalServer> servers;
+        private final Topics.Step topics;
 
-        ServerSet(List<LocalServer> servers) {
+        /** @param topics creates the topics (idempotent, waits for their leaders): after the first start and every broker start */
+        ServerSet(List<LocalServer> servers, Topics.Step topics) {
             this.servers = servers;
+            this.topics = topics;
         }
 
-        void startAll() {
+        void startAll() throws Exception {
             List<CompletableFuture<Void>> starts = servers.stream()
                     .map(s -> CompletableFuture.runAsync(() -> startUnchecked(s), r -> new Thread(r, "start-" + s.name()).start()))
                     .toList();
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+            topics.run();
         }
 
         /** Starts one server and says how long it took (startup time is what users wait for). */
@@ -268,14 +335,19 @@ public final class LocalStackMain implements Callable<Integer> {
         void control(String command) throws Exception {
             String[] words = command.split("\\s+");
             if (words.length != 2 || !List.of("stop", "start", "kill").contains(words[0])) {
-                throw new IllegalArgumentException("expected 'stop|start|kill kafka|s3|postgres'");
+                throw new IllegalArgumentException("expected 'stop|start|kill kafka|kafka-<n>|s3|postgres'");
             }
             LocalServer server = servers.stream().filter(s -> s.name().equals(words[1])).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no server '" + words[1] + "'"));
             switch (words[0]) {
                 case "stop" -> server.stop();
                 case "kill" -> server.kill();
-                default -> timed(server);
+                default -> {
+                    timed(server);
+                    if (server.name().startsWith("kafka")) {
+                        topics.run();
+                    }
+                }
             }
         }
 

@@ -22,12 +22,18 @@ final class ServerProcess extends ProcessServer {
     private static final long START_TIMEOUT_SECONDS = 120;
 
     private final String name;
+    private final String kind;
     private final List<String> serveArgs;
     private final String maxHeap;
 
-    /** @param serveArgs what follows {@code --serve <name>}: host, port, data dir, … */
-    ServerProcess(String name, String maxHeap, List<String> serveArgs) {
+    /**
+     * @param name      what the control channel calls it ({@code kafka-2})
+     * @param kind      what {@code --serve} runs: {@code kafka} or {@code s3}
+     * @param serveArgs what follows {@code --serve <kind>}: port, data dir, …
+     */
+    ServerProcess(String name, String kind, String maxHeap, List<String> serveArgs) {
         this.name = name;
+        this.kind = kind;
         this.maxHeap = maxHeap;
         this.serveArgs = List.copyOf(serveArgs);
     }
@@ -49,7 +55,7 @@ final class ServerProcess extends ProcessServer {
         if (level != null) {
             command.add("-Dpinpipe.log.level=" + level);
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalStackMain.class.getName(), "--serve", name));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LocalStackMain.class.getName(), "--serve", kind));
         command.addAll(serveArgs);
         Process started = Spawner.start(command, false, new ProcessBuilder().redirectErrorStream(true));
         CompletableFuture<Void> ready = pump(started);

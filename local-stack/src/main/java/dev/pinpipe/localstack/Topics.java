@@ -1,6 +1,7 @@
 package dev.pinpipe.localstack;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -8,32 +9,65 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** The stack's two topics on any broker (embedded or a container): created if missing, then led. */
+/** The stack's two topics on any broker or cluster (embedded or a container): created if missing, then led. */
 final class Topics {
 
     private Topics() {
     }
 
-    /** Creates {@code PinterestTopic} and its DLT with {@code partitions} each and waits for a leader on every partition. */
+    /** {@link #create(String, int, int)} on a single broker. */
     static void create(String bootstrap, int partitions) throws Exception {
+        create(bootstrap, partitions, 1);
+    }
+
+    /**
+     * Creates {@code PinterestTopic} and its DLT with {@code partitions} each on a cluster of
+     * {@code brokers} (replication factor min(3, brokers), {@code min.insync.replicas} one less when
+     * replicated) and waits for a leader on every partition.
+     */
+    static void create(String bootstrap, int partitions, int brokers) throws Exception {
+        short replicas = (short) Math.min(3, brokers);
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             // the DLT gets as many partitions as the topic: the recoverer keeps a record's partition
             for (String topic : List.of(Endpoints.TOPIC, Endpoints.DEAD_LETTER_TOPIC)) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
+                NewTopic spec = new NewTopic(topic, partitions, replicas)
+                        .configs(Map.of("min.insync.replicas", Integer.toString(minInSync(brokers))));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (true) {
+                    try {
+                        admin.createTopics(List.of(spec)).all().get(60, TimeUnit.SECONDS);
+                        break;
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TopicExistsException) {
+                            break;
+                        }
+                        // brokers of a cluster that started together may not all be registered yet
+                        if (!(e.getCause() instanceof InvalidReplicationFactorException) || System.nanoTime() > deadline) {
+                            throw e;
+                        }
+                        Thread.sleep(200);
                     }
                 }
             }
             awaitLeaders(admin);
         }
+    }
+
+    /** A step that may throw: creating the topics of a stack. */
+    @FunctionalInterface
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Acknowledged (acks=all) means on this many replicas: two of three on a cluster, else the one. */
+    static int minInSync(int brokers) {
+        return brokers >= 3 ? 2 : 1;
     }
 
     /** Until the broker's metadata has both topics with a leader on every partition: producers can send right away. */
