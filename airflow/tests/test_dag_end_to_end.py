@@ -143,14 +143,7 @@ def put_marker(env: dict, topic: str, partition: int, lines_per_day: dict, newes
 
 def archive_sample_pins(env: dict, day: str) -> list[str]:
     """Writes the sample pins as that day's archive objects, one per partition; returns their unique_ids."""
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=env["PINPIPE_S3_ENDPOINT"],
-        region_name=env["PINPIPE_S3_REGION"],
-        aws_access_key_id=env["PINPIPE_S3_ACCESS_KEY"],
-        aws_secret_access_key=env["PINPIPE_S3_SECRET_KEY"],
-        config=Config(s3={"addressing_style": "path"}),
-    )
+    s3 = s3_client(env)
     raw_lines = [line.strip() for line in SAMPLE_PINS.read_text(encoding="utf-8").splitlines() if line.strip()]
     noon = datetime.fromisoformat(day).replace(hour=12, tzinfo=timezone.utc)
     per_partition: dict[int, list[str]] = {p: [] for p in range(PARTITIONS)}
@@ -179,14 +172,7 @@ HOSTILE_LINES = [
 
 
 def archive_hostile_lines(env: dict, day: str) -> None:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=env["PINPIPE_S3_ENDPOINT"],
-        region_name=env["PINPIPE_S3_REGION"],
-        aws_access_key_id=env["PINPIPE_S3_ACCESS_KEY"],
-        aws_secret_access_key=env["PINPIPE_S3_SECRET_KEY"],
-        config=Config(s3={"addressing_style": "path"}),
-    )
+    s3 = s3_client(env)
     key = f"pins/dt={day}/PinterestTopic+0+{900:020d}.json"
     s3.put_object(Bucket=env["PINPIPE_S3_BUCKET"], Key=key, Body=("\n".join(HOSTILE_LINES) + "\n").encode("utf-8"))
 
