@@ -92,7 +92,7 @@ class SparkClusterIT {
     }
 
     /** The first of {@code count} consecutive free ports (the launcher gives worker n the UI port first + n - 1). */
-    private static int freePorts(int count) {
+    static int freePorts(int count) {
         for (int attempt = 0; attempt < 50; attempt++) {
             int first = freePort();
             boolean all = true;
