@@ -351,13 +351,37 @@ public final class LocalStackMain implements Callable<Integer> {
             }
         }
 
+        /**
+         * In reverse order, except that the Kafka nodes stop together: a cluster's last node, stopped
+         * after the others, would wait for a controller quorum that is gone.
+         */
         void stopAll() {
+            List<Thread> kafka = new ArrayList<>();
             for (int i = servers.size() - 1; i >= 0; i--) {
-                try {
-                    servers.get(i).close();
-                } catch (Exception e) {
-                    System.err.println("local-stack: stopping " + servers.get(i).name() + " failed: " + e);
+                LocalServer server = servers.get(i);
+                if (server.name().startsWith("kafka")) {
+                    Thread stop = new Thread(() -> close(server), "stop-" + server.name());
+                    stop.start();
+                    kafka.add(stop);
+                } else {
+                    close(server);
                 }
+            }
+            for (Thread t : kafka) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+
+        private static void close(LocalServer server) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("local-stack: stopping " + server.name() + " failed: " + e);
             }
         }
 

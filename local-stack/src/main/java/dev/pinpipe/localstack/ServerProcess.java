@@ -20,6 +20,7 @@ final class ServerProcess extends ProcessServer {
 
     static final String READY = "PINPIPE-SERVER-READY";
     private static final long START_TIMEOUT_SECONDS = 120;
+    private static final long STOP_TIMEOUT_SECONDS = 20;
 
     private final String name;
     private final String kind;
@@ -77,7 +78,8 @@ final class ServerProcess extends ProcessServer {
             return;
         }
         process.destroy();
-        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        // a broker flushes and closes its logs in seconds; one still busy after this is waiting for peers
+        if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             Spawner.killGroup(process);
         }
         process = null;
