@@ -48,16 +48,6 @@ public final class PostgresUpsert {
     /** Temporary tables are per session; a counter keeps two upserts in one transaction apart. */
     private static final AtomicLong STAGING_SEQUENCE = new AtomicLong();
     private static final String UNIQUE_VIOLATION = "23505";
-    /**
-     * Session memory for one Spark partition's upsert, which holds the whole partition twice: in the
-     * staging table (a temporary table lives in {@code temp_buffers}, 8 MB by default, beyond that in
-     * files) and in the {@code DISTINCT ON} sort ({@code work_mem}, 4 MB by default, beyond that an
-     * external merge on disk). 200 000 pins are ~60 MB; with these both stay in memory.
-     * {@code temp_buffers} can only be set before a session's first temporary table, so only
-     * {@link #write}, which opens its connections itself, sets them.
-     */
-    private static final List<String> PARTITION_SESSION_SETTINGS = List.of("SET temp_buffers = '256MB'", "SET work_mem = '256MB'");
-
     private PostgresUpsert() {
     }
 
@@ -110,7 +100,7 @@ public final class PostgresUpsert {
     }
 
     /**
-     * Writes rows to {@code table} per Spark partition, one connection and one transaction each: the
+     * Writes rows to {@code table} per Spark partition, one pooled connection ({@link ExecutorConnections}) and one transaction each: the
      * rows whose {@link PinColumns#REASON} is null are COPYed and upserted; the others go to
      * {@code pins_rejected} through {@code quarantine} in the same transaction, from the columns
      * {@link #SOURCE}, {@link #RAW_VALUE} (binary), {@link #RAW_LENGTH} (int) and the lineage. Rows
@@ -154,12 +144,7 @@ public final class PostgresUpsert {
             if (!input.hasNext()) {
                 return;
             }
-            try (Connection connection = settings.connect()) {
-                try (Statement st = connection.createStatement()) {
-                    for (String setting : PARTITION_SESSION_SETTINGS) {
-                        st.execute(setting);
-                    }
-                }
+            try (Connection connection = ExecutorConnections.borrow(settings)) {
                 connection.setAutoCommit(false);
                 try {
                     List<Quarantine.Rejected> rejects = new ArrayList<>();

@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One line per micro-batch in the log, and the same figures as one JSON line in the metrics file
  * (read by bench/stream): Spark's progress (input and processing rate, batch duration) joined with
- * what the writer saw (rows read / written / rejected, Kafka-timestamp-to-commit latency, where its
- * time went) and the CPU time the JVM used since the previous micro-batch, a figure that a busy
+ * what the writer saw (rows read / written / rejected, where its time went) and the CPU time the JVM used since the previous micro-batch, a figure that a busy
  * machine distorts far less than durations.
  */
 final class BatchMetricsListener extends StreamingQueryListener {
@@ -86,11 +85,10 @@ final class BatchMetricsListener extends StreamingQueryListener {
         long cpuMs = (cpuNanos - lastCpuNanos) / 1_000_000;
         lastCpuNanos = cpuNanos;
         log.info("micro-batch {}: {} read, {} written, {} rejected{}; input {} rows/s, processed {} rows/s; "
-                        + "batch {} ms {}, writer {plan={}, sparkJob={}, postgres={}}; JVM CPU {} ms; "
-                        + "latency p50 {} ms, p99 {} ms, max {} ms",
+                        + "batch {} ms {}, writer {plan={}, sparkJob={}, postgres={}}; JVM CPU {} ms",
                 o.batchId(), o.rowsRead(), o.rowsWritten(), o.rowsRejected(), o.replay() ? " (replay skipped)" : "",
                 rate(p.inputRowsPerSecond()), rate(p.processedRowsPerSecond()), durationMs, phases,
-                w.planMs(), w.sparkJobMs(), w.postgresMs(), cpuMs, o.latencyP50Ms(), o.latencyP99Ms(), o.latencyMaxMs());
+                w.planMs(), w.sparkJobMs(), w.postgresMs(), cpuMs);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("timestamp", p.timestamp());
         line.put("queryId", p.id().toString());
@@ -109,9 +107,6 @@ final class BatchMetricsListener extends StreamingQueryListener {
         writer.put("postgres", w.postgresMs());
         line.put("writerMs", writer);
         line.put("cpuMs", cpuMs);
-        line.put("latencyP50Ms", o.latencyP50Ms());
-        line.put("latencyP99Ms", o.latencyP99Ms());
-        line.put("latencyMaxMs", o.latencyMaxMs());
         append(line);
     }
 

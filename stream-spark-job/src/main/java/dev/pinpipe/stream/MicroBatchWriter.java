@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import dev.pinpipe.core.db.PinTable;
@@ -12,10 +13,8 @@ import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PostgresSettings;
 import dev.pinpipe.spark.PostgresUpsert;
 import dev.pinpipe.spark.Quarantine;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,30 +25,34 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code foreachBatch} function: one micro-batch, one Postgres transaction holding the upsert
- * of its clean pins into pins_stream, its rejects (each record that is not a pin, with the reason)
- * in pins_rejected and its row in pipeline_runs, whose figures add up: read = written + rejected.
- * Either all are committed or none; a micro-batch Spark replays after a crash (same query id, same batch id, same offsets)
- * finds its row and is skipped. Runs on the driver, in the query's own thread.
+ * The {@code foreachBatch} function. The executors write: each task upserts its Kafka partition's
+ * clean pins into pins_stream and its rejects (each record that is not a pin, with the reason) into
+ * pins_rejected in one transaction of its own ({@link PostgresUpsert#write}, the batch job's writer),
+ * so no micro-batch passes through the driver. Then the driver records the micro-batch's row in
+ * pipeline_runs, whose figures add up: read = written + rejected.
  *
- * <p>The connection outlives the micro-batch: opening one (TCP, SCRAM authentication, session
- * set-up) cost 10–90 ms of every ~1 s micro-batch. Only the transaction is per micro-batch, so
- * reusing it changes nothing for exactly-once; after any failure the connection is closed and the
- * next attempt opens a fresh one.
+ * <p>Exactly once without one transaction around it all: every write is an upsert keyed by pin (the
+ * newest Kafka offset wins) or by record (pins_rejected), so a micro-batch Spark replays after a crash
+ * (same query id, same batch id, same offsets) rewrites the same rows and changes nothing, whether it
+ * died before, between or after its tasks' commits. A replay whose ledger row is there already is
+ * skipped; one whose row is missing writes again and then records it.
  */
 final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicroBatchWriter.class);
-    /** Where ingested_at is in a row of {@link #project}: after the reason, among the clean columns. */
-    private static final int INGESTED_AT = 1 + PinColumns.CLEAN_COLUMNS.indexOf(PinColumns.INGESTED_AT);
-    private static final int SHOWN_REJECTS = 5;
     private static final long RETRY_FIRST_MILLIS = 500;
     private static final long RETRY_MAX_MILLIS = 10_000;
+    /** The source of a quarantined record, by pin-core's one definition; a UDF only rejects call. */
+    private static final UserDefinedFunction KAFKA_SOURCE = udf(
+            (UDF3<String, Integer, Long, String>) RejectedPins::kafkaSource, DataTypes.StringType);
 
     private final PostgresSettings postgres;
     private final Map<Long, BatchOutcome> outcomes;
@@ -59,7 +62,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
      * waits here for {@link #bindTo}.
      */
     private final CompletableFuture<String> queryId = new CompletableFuture<>();
-    /** Used by the query's thread only; {@link #close} comes once the query has terminated. */
+    /** The driver's connection for the ledger; used by the query's thread only. */
     private Connection connection;
 
     /** @param outcomes where each finished micro-batch is left for the metrics listener */
@@ -74,8 +77,8 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
 
     /**
      * Writes the micro-batch, waiting out a Postgres that is down or restarting: failing the batch
-     * would stop the query and the job, while Kafka keeps the records and this transaction rolls back
-     * whole, so retrying the same batch until Postgres answers is safe and resumes by itself.
+     * would stop the query and the job, while Kafka keeps the records and every write is an upsert,
+     * so writing the same batch again until Postgres answers is safe and resumes by itself.
      */
     @Override
     public void call(Dataset<Row> batch, Long batchId) throws Exception {
@@ -84,16 +87,10 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
         long backoffMillis = RETRY_FIRST_MILLIS;
         for (int attempt = 0; ; attempt++) {
             try {
-                Connection c = connection();
-                try {
-                    outcomes.put(batchId, write(c, batch, runId, batchId, attempt, startedAt));
-                    return;
-                } catch (Exception e) {
-                    rollbackQuietly(c, e);
-                    close();
-                    throw e;
-                }
-            } catch (SQLException e) {
+                outcomes.put(batchId, write(batch, runId, batchId, startedAt));
+                return;
+            } catch (Exception e) {
+                close();
                 if (!isTransient(e)) {
                     throw e;
                 }
@@ -107,9 +104,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            Connection c = postgres.connect();
-            c.setAutoCommit(false);
-            connection = c;
+            connection = postgres.connect();
         }
         return connection;
     }
@@ -128,9 +123,13 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
         }
     }
 
-    /** Connection failures (08xxx), the server shutting down or starting (57P0x), out of resources (53xxx). */
-    static boolean isTransient(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+    /**
+     * Connection failures (08xxx), the server shutting down or starting (57P0x), out of resources
+     * (53xxx), anywhere in the causes: a task's failure reaches the driver as Spark's exception with
+     * the task's own as its cause.
+     */
+    static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
                 if (state.startsWith("08") || state.startsWith("57P0") || state.startsWith("53")) {
@@ -141,132 +140,63 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
         return false;
     }
 
-    private BatchOutcome write(Connection c, Dataset<Row> batch, String runId, long batchId, int attempt,
-            Instant startedAt) throws Exception {
-        if (!RunLedger.claim(c, runId, batchId, startedAt)) {
-            c.rollback();
+    private BatchOutcome write(Dataset<Row> batch, String runId, long batchId, Instant startedAt) throws Exception {
+        if (RunLedger.isRecorded(connection(), runId, batchId)) {
             log.info("micro-batch {} of query {} was committed before: replay skipped", batchId, runId);
             return BatchOutcome.replayed(batchId);
         }
         long start = System.nanoTime();
-        // One Spark job per micro-batch: every record is collected to the driver, a clean row or a
-        // reject with its reason (and, for a reject only, its raw bytes), so the records read are the
-        // rows collected, and everything goes through this one connection: a single transaction
-        // covers the micro-batch's pins, its rejects and its ledger row. Micro-batches are small
-        // (capped by --max-offsets-per-trigger); the alternatives cost more: toLocalIterator() runs
-        // one job per Kafka partition, one after the other, and coalesce(1).foreachPartition moves the
-        // transaction into a task whose retries we would have to reason about.
         Dataset<Row> projected = project(batch, false);
-        // planned apart from the run only to time the two (collect reuses the same plan)
+        // planned apart from the run only to time the two (the write reuses the same plan)
         projected.queryExecution().executedPlan();
         long planned = System.nanoTime();
-        Split split = Split.of(projected.collectAsList());
-        long collected = System.nanoTime();
-        LatencyRecorder latency = new LatencyRecorder(split.clean.iterator(), INGESTED_AT);
-        latency.forEachRemaining(row -> { });
-        long written;
-        Savepoint beforeUpsert = c.setSavepoint();
+        Quarantine quarantine = new Quarantine(RunLedger.JOB, runId, batchId);
+        PostgresUpsert.WriteResult result;
         try {
-            written = PostgresUpsert.upsert(c, PinTable.PINS_STREAM, split.clean.iterator());
-            c.releaseSavepoint(beforeUpsert);
-        } catch (SQLException | RuntimeException e) {
+            result = PostgresUpsert.write(projected, PinTable.PINS_STREAM, postgres, quarantine, false);
+        } catch (Exception e) { // a failed Spark job (SparkException) is a checked exception thrown unchecked
             if (!PostgresUpsert.isDataError(e)) {
                 throw e;
             }
-            // a row PostgreSQL refuses for its data would fail every retry and every restart: collect
-            // the micro-batch again with every record's raw bytes, write the rows one half at a time
-            // and quarantine the refused ones with PostgreSQL's message
-            c.rollback(beforeUpsert);
+            // a row PostgreSQL refuses for its data would fail every retry and every restart: write the
+            // micro-batch again with every record's raw bytes, in halves down to the refused rows, which
+            // are quarantined with PostgreSQL's message; what the first attempt committed is rewritten
             log.warn("micro-batch {}: PostgreSQL refused some row's data ({}); writing it in halves", batchId, e.getMessage());
-            split = Split.of(project(batch, true).collectAsList());
-            List<Quarantine.Rejected> rejects = split.rejects;
-            written = PostgresUpsert.upsertOrRefuse(c, PinTable.PINS_STREAM, split.clean,
-                    (row, why) -> rejects.add(Split.rejected(row, why)));
+            result = PostgresUpsert.write(project(batch, true), PinTable.PINS_STREAM, postgres, quarantine, true);
         }
-        long rejected = quarantine(runId, batchId).upsert(c, split.rejects);
-        RunLedger.BatchCounts counts = new RunLedger.BatchCounts(split.read, written, rejected);
-        RunLedger.record(c, runId, batchId, counts, Instant.now());
-        c.commit();
-        long committed = System.nanoTime();
-        long[] latencies = latency.latencies(Instant.now());
+        long written = System.nanoTime();
+        RunLedger.BatchCounts counts = new RunLedger.BatchCounts(result.written() + result.rejected(),
+                result.written(), result.rejected());
+        RunLedger.record(connection(), runId, batchId, counts, startedAt, Instant.now());
+        long recorded = System.nanoTime();
         if (counts.rejected() > 0) {
-            logRejects(batchId, split.rejects);
+            log.warn("micro-batch {}: {} record(s) are not pins and were quarantined in {} (run_id {}, batch_id {})",
+                    batchId, counts.rejected(), RejectedPins.TABLE, runId, batchId);
         }
         return new BatchOutcome(batchId, counts.read(), counts.written(), counts.rejected(), false,
-                latencies[0], latencies[1], latencies[2],
-                new BatchOutcome.WriterTimes(millis(planned - start), millis(collected - planned), millis(committed - collected)));
-    }
-
-    private static Quarantine quarantine(String runId, long batchId) {
-        return new Quarantine(RunLedger.JOB, runId, batchId);
+                new BatchOutcome.WriterTimes(millis(planned - start), millis(written - planned), millis(recorded - written)));
     }
 
     /**
      * The micro-batch as one row per record: {@link PinColumns#REASON} (null for a pin to write), the
-     * clean columns, and the record's topic, raw bytes (cut to {@link RejectedPins#MAX_RAW_BYTES}) and
-     * whole length, for a reject only unless {@code rawForAll} (the fallback, which may quarantine a
-     * row that has no reason).
+     * clean columns, and the record's source, raw bytes (cut to {@link RejectedPins#MAX_RAW_BYTES}) and
+     * whole length, for a reject only unless {@code rawForAll} (the careful write, which may quarantine
+     * a row that has no reason).
      */
     static Dataset<Row> project(Dataset<Row> batch, boolean rawForAll) {
         Column reason = PinColumns.reason(KafkaPinSource.text());
         Column keep = rawForAll ? lit(true) : reason.isNotNull();
+        Column source = KAFKA_SOURCE.apply(col(KafkaPinSource.TOPIC), col(PinColumns.KAFKA_PARTITION), col(PinColumns.KAFKA_OFFSET));
         List<Column> columns = new ArrayList<>();
         columns.add(reason.as(PinColumns.REASON));
         columns.addAll(PinColumns.cleanColumns());
-        columns.add(when(keep, col(KafkaPinSource.TOPIC)).as(KafkaPinSource.TOPIC));
+        columns.add(when(keep, source).as(PostgresUpsert.SOURCE));
         columns.add(when(keep, substring(col(KafkaPinSource.VALUE), 1, RejectedPins.MAX_RAW_BYTES)).as(PostgresUpsert.RAW_VALUE));
         columns.add(when(keep, octet_length(col(KafkaPinSource.VALUE))).as(PostgresUpsert.RAW_LENGTH));
         return batch.select(columns.toArray(Column[]::new));
     }
 
-    /** The collected rows of a micro-batch: the clean ones for the upsert, the others as rejects. */
-    private record Split(long read, List<Row> clean, List<Quarantine.Rejected> rejects) {
-
-        static Split of(List<Row> rows) {
-            List<Row> clean = new ArrayList<>(rows.size());
-            List<Quarantine.Rejected> rejects = new ArrayList<>();
-            for (Row row : rows) {
-                if (row.isNullAt(0)) {
-                    clean.add(row);
-                } else {
-                    rejects.add(rejected(row, row.getString(0)));
-                }
-            }
-            return new Split(rows.size(), clean, rejects);
-        }
-
-        static Quarantine.Rejected rejected(Row row, String reason) {
-            String topic = row.getAs(KafkaPinSource.TOPIC);
-            int partition = row.<Number>getAs(PinColumns.KAFKA_PARTITION).intValue();
-            long offset = row.<Number>getAs(PinColumns.KAFKA_OFFSET).longValue();
-            byte[] raw = row.getAs(PostgresUpsert.RAW_VALUE);
-            Number length = row.getAs(PostgresUpsert.RAW_LENGTH);
-            return new Quarantine.Rejected(RejectedPins.kafkaSource(topic, partition, offset), partition, offset,
-                    raw == null ? new byte[0] : raw, length == null ? 0 : length.intValue(), reason);
-        }
-    }
-
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
-    }
-
-    /** A few of the records that are not pins, so an operator can see what arrives (all are in pins_rejected). */
-    private static void logRejects(long batchId, List<Quarantine.Rejected> rejects) {
-        log.warn("micro-batch {}: {} record(s) are not pins and were quarantined in {}; for example:", batchId,
-                rejects.size(), RejectedPins.TABLE);
-        rejects.stream().limit(SHOWN_REJECTS).forEach(r -> log.warn("  {}: {}: {}", r.source(), r.reason(), shown(r)));
-    }
-
-    private static String shown(Quarantine.Rejected r) {
-        String value = new String(r.rawValue(), 0, Math.min(r.rawValue().length, 200), StandardCharsets.UTF_8);
-        return r.rawLength() <= 200 ? value : value + "… (" + r.rawLength() + " bytes)";
-    }
-
-    private static void rollbackQuietly(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
     }
 }

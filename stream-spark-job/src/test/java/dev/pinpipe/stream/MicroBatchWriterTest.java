@@ -23,5 +23,8 @@ class MicroBatchWriterTest {
         assertThat(MicroBatchWriter.isTransient(new SQLException("x", state))).isEqualTo(transientFailure);
         assertThat(MicroBatchWriter.isTransient(new SQLException("wrapper", "XX000", new SQLException("x", state))))
                 .isEqualTo(transientFailure);
+        // a task's failure, as Spark's job failure reaches the driver
+        assertThat(MicroBatchWriter.isTransient(new RuntimeException("Job aborted", new SQLException("x", state))))
+                .isEqualTo(transientFailure);
     }
 }

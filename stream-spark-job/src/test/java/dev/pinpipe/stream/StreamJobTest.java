@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
@@ -280,6 +281,54 @@ class StreamJobTest {
                 assertThat(line.get("batchId").asLong()).isEqualTo(1);
                 assertThat(line.get("replay").asBoolean()).isTrue();
             });
+        }
+    }
+
+    /**
+     * The executors' transactions commit micro-batch 2 but the driver dies before its ledger row
+     * (simulated: the row is deleted, then the query fails): the restarted query finds no row, writes
+     * the micro-batch again over the same rows and records it once. Every pin once, every record read
+     * once in pipeline_runs.
+     */
+    @Test
+    void crashBetweenTheTasksCommitsAndTheLedgerRowWritesEveryPinOnce(LocalStack stack) throws Exception {
+        int count = 1200;
+        List<String> ids = TestPins.ids(count);
+        try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
+            StreamArgs args = args(stack, kafka, "--max-offsets-per-trigger", "300");
+            Thread producer = producer(kafka, ids, 1000);
+            AtomicBoolean crashed = new AtomicBoolean();
+            AtomicReference<String> runId = new AtomicReference<>();
+            StreamingQuery first = StreamJob.start(SharedSpark.session(), args,
+                    writer -> (VoidFunction2<Dataset<Row>, Long>) (batch, batchId) -> {
+                        writer.call(batch, batchId);
+                        if (batchId == 2 && crashed.compareAndSet(false, true)) {
+                            TestDb.execute(stack, "DELETE FROM pipeline_runs WHERE job = 'stream' AND run_id = '"
+                                    + runId.get() + "' AND batch_id = 2");
+                            throw new IllegalStateException("simulated crash between the tasks' commits and the ledger row");
+                        }
+                    });
+            runId.set(first.id().toString());
+            producer.start();
+            assertThatThrownBy(() -> first.awaitTermination(WAIT.toMillis())).isInstanceOf(StreamingQueryException.class);
+
+            StreamingQuery second = StreamJob.start(SharedSpark.session(), args);
+            try {
+                producer.join(WAIT.toMillis());
+                await().atMost(WAIT).until(() -> TestDb.sumRead(TestDb.runs(stack, runId.get())) >= count);
+            } finally {
+                second.stop();
+            }
+            assertThat(TestDb.countPins(stack, ids)).isEqualTo(count);
+            List<TestDb.Run> runs = TestDb.runs(stack, runId.get());
+            assertThat(TestDb.sumRead(runs)).isEqualTo(count);
+            assertThat(runs.stream().mapToLong(TestDb.Run::batchId))
+                    .containsExactlyElementsOf(LongStream.range(0, runs.size()).boxed().toList());
+            assertThat(batchLines(args)).anySatisfy(line -> {
+                assertThat(line.get("batchId").asLong()).isEqualTo(2);
+                assertThat(line.get("replay").asBoolean()).isFalse();
+                assertThat(line.get("rowsRead").asLong()).isPositive();
+            }).noneSatisfy(line -> assertThat(line.get("replay").asBoolean()).isTrue());
         }
     }
 
