@@ -1,10 +1,8 @@
 package dev.pinpipe.localstack;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.List;
 
-import dev.pinpipe.core.db.SchemaMigrator;
+import dev.pinpipe.schema.PinSchema;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
@@ -65,9 +63,6 @@ final class ContainerStack {
     }
 
     private static void migrate(Endpoints endpoints) throws Exception {
-        try (Connection app = DriverManager.getConnection(endpoints.jdbcUrl() + "?connectTimeout=5&loginTimeout=5",
-                Endpoints.DB_USER, Endpoints.DB_PASSWORD)) {
-            SchemaMigrator.migrate(app);
-        }
+        PinSchema.migrate(endpoints.jdbcUrl() + "?connectTimeout=5&loginTimeout=5", Endpoints.DB_USER, Endpoints.DB_PASSWORD);
     }
 }

@@ -14,12 +14,12 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.pinpipe.core.db.SchemaMigrator;
+import dev.pinpipe.schema.PinSchema;
 
 /**
  * A real PostgreSQL (zonky's binaries, see {@link PostgresBinaries}) with its cluster under {@code dir}:
- * initialised on first start (database {@code pinterest}, role {@code pinpipe}, pin-core's schema), kept
- * across restarts. Authentication is {@code trust} on loopback only.
+ * initialised on first start (database {@code pinterest}, role {@code pinpipe}), its schema brought up to
+ * date by Flyway ({@link PinSchema}) at every start, kept across restarts. Authentication is {@code trust} on loopback only.
  *
  * <p>PostgreSQL refuses to run as root, so as root the server runs as {@code nobody} and its cluster
  * folder belongs to that user. It runs in a process group of its own ({@link Spawner}), so
@@ -160,14 +160,15 @@ final class PostgresServer extends ProcessServer {
                 st.execute("CREATE DATABASE " + Endpoints.DATABASE + " OWNER " + Endpoints.DB_USER);
             }
         }
-        try (Connection app = connect(Endpoints.DATABASE, Endpoints.DB_USER)) {
-            SchemaMigrator.migrate(app);
-        }
+        PinSchema.migrate(jdbcUrl(Endpoints.DATABASE), Endpoints.DB_USER, Endpoints.DB_PASSWORD);
     }
 
     private Connection connect(String database, String user) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database
-                + "?connectTimeout=5&loginTimeout=5", user, Endpoints.DB_PASSWORD);
+        return DriverManager.getConnection(jdbcUrl(database), user, Endpoints.DB_PASSWORD);
+    }
+
+    private String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?connectTimeout=5&loginTimeout=5";
     }
 
     private static boolean exists(Statement st, String query) throws SQLException {
