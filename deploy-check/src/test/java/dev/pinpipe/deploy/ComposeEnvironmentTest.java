@@ -34,6 +34,7 @@ class ComposeEnvironmentTest {
                 arguments("stream-spark-job", List.of("stream-spark-job"), SPARK),
                 arguments("batch-spark-job", List.of("batch-spark-job"), SPARK),
                 arguments("user-emulator", List.of("user-emulator"), CORE),
+                arguments("migrate", List.of("pin-schema"), CORE),
                 arguments("airflow", List.of("airflow/dags", "batch-spark-job"), SPARK));
     }
 
