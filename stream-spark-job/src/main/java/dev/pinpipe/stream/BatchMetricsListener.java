@@ -76,7 +76,11 @@ final class BatchMetricsListener extends StreamingQueryListener {
         }
         BatchOutcome o = outcomes.remove(p.batchId());
         if (o == null) {
-            return; // an idle progress report: no micro-batch ran
+            if (p.numInputRows() > 0) { // real-time mode: an epoch's end (its tasks wrote as they read)
+                log.info("epoch {}: {} records in {} ms", p.batchId(), p.numInputRows(),
+                        p.durationMs().getOrDefault("triggerExecution", -1L));
+            }
+            return; // else an idle progress report: no micro-batch ran
         }
         long durationMs = p.durationMs().getOrDefault("triggerExecution", -1L);
         Map<String, Long> phases = phases(p);

@@ -42,7 +42,9 @@ final class KafkaPinSource {
         // Records that aged out of Kafka before we read them are logged and skipped rather than
         // stopping the speed layer for good.
         options.put("failOnDataLoss", "false");
-        options.put("maxOffsetsPerTrigger", Long.toString(args.maxOffsetsPerTrigger()));
+        if (args.mode() == StreamArgs.Mode.MICRO_BATCH) { // Real-time mode reads as records come; it refuses a cap
+            options.put("maxOffsetsPerTrigger", Long.toString(args.maxOffsetsPerTrigger()));
+        }
         return options;
     }
 

@@ -196,6 +196,16 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
         return batch.select(columns.toArray(Column[]::new));
     }
 
+    /** A row of {@link #project} as a reject, with its own reason or the one PostgreSQL gave. */
+    static Quarantine.Rejected rejected(Row row, String reason) {
+        int partition = row.<Number>getAs(PinColumns.KAFKA_PARTITION).intValue();
+        long offset = row.<Number>getAs(PinColumns.KAFKA_OFFSET).longValue();
+        byte[] raw = row.getAs(PostgresUpsert.RAW_VALUE);
+        Number length = row.getAs(PostgresUpsert.RAW_LENGTH);
+        return new Quarantine.Rejected(row.getAs(PostgresUpsert.SOURCE), partition, offset,
+                raw == null ? new byte[0] : raw, length == null ? 0 : length.intValue(), reason);
+    }
+
     private static long millis(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }

@@ -54,6 +54,32 @@ final class RunLedger {
         }
     }
 
+    /**
+     * Real-time mode: the task's row for one epoch, with what this attempt has counted so far (a
+     * replay of the epoch counts from zero again and overwrites it), in the caller's transaction.
+     * {@code finishedAt} non-null marks the task's part of the epoch done.
+     */
+    static void upsertRunning(Connection c, String runId, long epochId, BatchCounts counts, Instant startedAt,
+                              Instant finishedAt) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO pipeline_runs AS r (job, run_id, batch_id, started_at, finished_at, status, rows_read,"
+                        + " rows_written, rows_rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (job, run_id, batch_id) DO UPDATE SET started_at = EXCLUDED.started_at,"
+                        + " finished_at = EXCLUDED.finished_at, status = EXCLUDED.status, rows_read = EXCLUDED.rows_read,"
+                        + " rows_written = EXCLUDED.rows_written, rows_rejected = EXCLUDED.rows_rejected")) {
+            ps.setString(1, JOB);
+            ps.setString(2, runId);
+            ps.setLong(3, epochId);
+            ps.setTimestamp(4, Timestamp.from(startedAt));
+            ps.setTimestamp(5, finishedAt == null ? null : Timestamp.from(finishedAt));
+            ps.setString(6, finishedAt == null ? "running" : "succeeded");
+            ps.setLong(7, counts.read());
+            ps.setLong(8, counts.written());
+            ps.setLong(9, counts.rejected());
+            ps.executeUpdate();
+        }
+    }
+
     /** Rows of one micro-batch: read from Kafka, written to pins_stream, rejected as not a usable pin. */
     record BatchCounts(long read, long written, long rejected) {
     }

@@ -25,7 +25,9 @@ public record StreamArgs(
         KafkaClientProperties kafkaProperties,
         String topic,
         String checkpoint,
+        Mode mode,
         Duration trigger,
+        Duration epoch,
         PostgresSettings postgres,
         Optional<String> master,
         long maxOffsetsPerTrigger,
@@ -40,13 +42,17 @@ public record StreamArgs(
                                              file PINPIPE_KAFKA_PROPERTIES_FILE names; no flag)
               --topic NAME                   default PinterestTopic
               --checkpoint DIR|s3a://...     default $PINPIPE_HOME/checkpoints/stream
-              --trigger DURATION             micro-batch interval (500ms, 1s, 2m), default 1s
+              --mode real-time|micro-batch   PINPIPE_STREAM_MODE, default real-time: Spark's Real-time
+                                             mode, one long-running task per Kafka partition writing
+                                             records as they arrive (needs a task slot per partition);
+                                             micro-batch: a Spark job per trigger interval
+              --epoch DURATION               real-time: how often the offsets are checkpointed, default 1m
+              --trigger DURATION             micro-batch: the interval (500ms, 1s, 2m), default 1s
               --jdbc-url URL                 PINPIPE_JDBC_URL, default jdbc:postgresql://127.0.0.1:5432/pinterest
                                              (user and password only from the environment, never a flag:
                                              PINPIPE_DB_USER, PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE)
               --master URL                   default: spark-submit's master, else local[*]
-              --max-offsets-per-trigger N    cap on Kafka records per micro-batch (they are collected
-                                             to the driver), default 50000
+              --max-offsets-per-trigger N    cap on Kafka records per micro-batch, default 50000
               --metrics-file FILE            one JSON line per micro-batch,
                                              default $PINPIPE_HOME/metrics/stream-batches.ndjson
               --help                         this help
@@ -55,16 +61,34 @@ public record StreamArgs(
               default 127.0.0.1 (the UI through SPARK_LOCAL_IP, which ./pinpipe sets to it).
             """;
 
-    /**
-     * A micro-batch is collected to the driver (see MicroBatchWriter): 50 000 pins are ~50 MB there.
-     * At 5 000 pins/s a 1 s micro-batch holds 5 000, so the cap only bites when catching up.
-     */
+    /** At 5 000 pins/s a 1 s micro-batch holds 5 000, so the cap only bites when catching up. */
     public static final long DEFAULT_MAX_OFFSETS_PER_TRIGGER = 50_000;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
     private static final List<String> FLAGS = List.of("--kafka-bootstrap", "--topic", "--checkpoint", "--trigger",
-            "--jdbc-url", "--master", "--max-offsets-per-trigger", "--metrics-file");
+            "--mode", "--epoch", "--jdbc-url", "--master", "--max-offsets-per-trigger", "--metrics-file");
     private static final String REFUSED_PASSWORD_FLAG = "--db-password";
+
+    /** How the job runs its query: Spark's Real-time mode, or a micro-batch per trigger interval. */
+    public enum Mode {
+        REAL_TIME("real-time"),
+        MICRO_BATCH("micro-batch");
+
+        final String flag;
+
+        Mode(String flag) {
+            this.flag = flag;
+        }
+
+        static Mode of(String text) {
+            for (Mode m : values()) {
+                if (m.flag.equals(text.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--mode: '" + text + "' is neither real-time nor micro-batch");
+        }
+    }
 
     /** Thrown for {@code --help}: the caller prints {@link #USAGE} and exits successfully. */
     public static final class HelpRequested extends RuntimeException {
@@ -81,7 +105,9 @@ public record StreamArgs(
                 KafkaClientProperties.fromEnv(env::get),
                 flags.getOrDefault("--topic", "PinterestTopic"),
                 flags.getOrDefault("--checkpoint", Path.of(home, "checkpoints", "stream").toString()),
-                duration(flags.getOrDefault("--trigger", "1s")),
+                Mode.of(pick(flags, "--mode", env, "PINPIPE_STREAM_MODE", Mode.REAL_TIME.flag)),
+                duration("--trigger", flags.getOrDefault("--trigger", "1s")),
+                duration("--epoch", flags.getOrDefault("--epoch", "1m")),
                 postgres(flags.get("--jdbc-url"), env),
                 Optional.ofNullable(flags.get("--master")),
                 positive(flags.getOrDefault("--max-offsets-per-trigger", Long.toString(DEFAULT_MAX_OFFSETS_PER_TRIGGER))),
@@ -133,9 +159,13 @@ public record StreamArgs(
     }
 
     static Duration duration(String text) {
+        return duration("--trigger", text);
+    }
+
+    static Duration duration(String flag, String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--trigger: '" + text + "' is not a duration like 500ms, 1s or 2m");
+            throw new IllegalArgumentException(flag + ": '" + text + "' is not a duration like 500ms, 1s or 2m");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

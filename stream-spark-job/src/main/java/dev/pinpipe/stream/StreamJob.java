@@ -19,8 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The speed layer: PinterestTopic → the pin schema → the seven rules (pin-spark) → pins_stream, one
- * Postgres transaction per micro-batch, exactly once across restarts from the checkpoint.
+ * The speed layer: PinterestTopic → the pin schema → the seven rules (pin-spark) → pins_stream,
+ * exactly once across restarts from the checkpoint. In Real-time mode (the default) each Kafka
+ * partition's long-running task writes its records as they arrive ({@link RealTimeWriter}); in
+ * micro-batch mode the tasks of each micro-batch write it ({@link MicroBatchWriter}).
  */
 public final class StreamJob {
 
@@ -42,6 +44,12 @@ public final class StreamJob {
     private static final String LOCAL_CHECKPOINT_FILE_MANAGER =
             "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager";
 
+    /**
+     * Real-time mode runs a task per Kafka partition, all at once, for a whole epoch: local mode needs
+     * a slot for each whatever the cores (its tasks mostly wait for records).
+     */
+    static final String REAL_TIME_LOCAL_MASTER = "local[8]";
+
     private StreamJob() {
     }
 
@@ -60,8 +68,9 @@ public final class StreamJob {
         SparkSession spark = session(args);
         StreamingQuery query = start(spark, args);
         GracefulStop.onShutdown(query, STOP_PATIENCE);
-        log.info("stream query {} reading {} from {} ({}), checkpoint {}, trigger {}", query.id(), args.topic(),
-                args.kafkaBootstrap(), args.kafkaProperties(), args.checkpoint(), args.trigger());
+        log.info("stream query {} reading {} from {} ({}), checkpoint {}, {}", query.id(), args.topic(),
+                args.kafkaBootstrap(), args.kafkaProperties(), args.checkpoint(),
+                args.mode() == StreamArgs.Mode.REAL_TIME ? "real-time mode, epoch " + args.epoch() : "micro-batches, trigger " + args.trigger());
         try {
             query.awaitTermination();
         } catch (StreamingQueryException e) {
@@ -72,7 +81,8 @@ public final class StreamJob {
 
     /** Spark-submit's master when there is one (and no --master), else local. */
     static SparkSession session(StreamArgs args) {
-        String master = args.master().orElse(new SparkConf().get("spark.master", "local[*]"));
+        String master = args.master().orElse(new SparkConf().get("spark.master",
+                args.mode() == StreamArgs.Mode.REAL_TIME ? REAL_TIME_LOCAL_MASTER : "local[*]"));
         SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-stream").master(master);
         PinColumns.SPARK_CONF.forEach(builder::config); // what the seven rules need to run compiled
         // a plan's description masks the values of secret options, the Kafka source's kafka.sasl.jaas.config among them
@@ -99,13 +109,27 @@ public final class StreamJob {
         if (isLocal(args.checkpoint())) {
             spark.conf().set(CHECKPOINT_FILE_MANAGER, LOCAL_CHECKPOINT_FILE_MANAGER);
         }
-        StreamingQuery query = KafkaPinSource.read(spark, args)
-                .writeStream()
-                .queryName(QUERY_NAME)
-                .option("checkpointLocation", args.checkpoint())
-                .trigger(Trigger.ProcessingTime(args.trigger().toMillis()))
-                .foreachBatch(around.apply(writer))
-                .start();
+        Dataset<Row> records = KafkaPinSource.read(spark, args);
+        StreamingQuery query;
+        if (args.mode() == StreamArgs.Mode.REAL_TIME) {
+            // every record with its raw bytes: a row PostgreSQL refuses is quarantined from the task's buffer
+            query = MicroBatchWriter.project(records, true)
+                    .writeStream()
+                    .queryName(QUERY_NAME)
+                    .option("checkpointLocation", args.checkpoint())
+                    .outputMode("update")
+                    .trigger(Trigger.RealTime(args.epoch().toMillis()))
+                    .foreach(new RealTimeWriter(args.postgres()))
+                    .start();
+        } else {
+            query = records
+                    .writeStream()
+                    .queryName(QUERY_NAME)
+                    .option("checkpointLocation", args.checkpoint())
+                    .trigger(Trigger.ProcessingTime(args.trigger().toMillis()))
+                    .foreachBatch(around.apply(writer))
+                    .start();
+        }
         listener.bindTo(spark, query);
         writer.bindTo(query);
         return query;

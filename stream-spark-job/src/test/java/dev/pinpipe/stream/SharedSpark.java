@@ -17,7 +17,7 @@ final class SharedSpark {
             PinColumns.SPARK_CONF.forEach(builder::config);
             spark = builder
                     .appName("stream-spark-job-tests")
-                    .master("local[2]")
+                    .master(StreamJob.REAL_TIME_LOCAL_MASTER) // real-time mode needs a slot per partition
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.ui.enabled", "false")

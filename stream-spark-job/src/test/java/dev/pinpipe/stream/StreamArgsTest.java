@@ -20,6 +20,8 @@ class StreamArgsTest {
         assertThat(args.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
         assertThat(args.topic()).isEqualTo("PinterestTopic");
         assertThat(args.checkpoint()).isEqualTo(Path.of(".pinpipe", "checkpoints", "stream").toString());
+        assertThat(args.mode()).isEqualTo(StreamArgs.Mode.REAL_TIME);
+        assertThat(args.epoch()).isEqualTo(Duration.ofMinutes(1));
         assertThat(args.trigger()).isEqualTo(Duration.ofSeconds(1));
         assertThat(args.postgres().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/pinterest");
         assertThat(args.postgres().user()).isEqualTo("pinpipe");
@@ -61,6 +63,19 @@ class StreamArgsTest {
         assertThat(args.master()).contains("local[2]");
         assertThat(args.maxOffsetsPerTrigger()).isEqualTo(20_000);
         assertThat(args.metricsFile()).isEqualTo(Path.of("/tmp/m.ndjson"));
+    }
+
+    @Test
+    void theModeComesFromTheFlagOrPinpipeStreamMode() {
+        assertThat(StreamArgs.parse(new String[0], Map.of("PINPIPE_STREAM_MODE", "micro-batch")).mode())
+                .isEqualTo(StreamArgs.Mode.MICRO_BATCH);
+        assertThat(StreamArgs.parse(new String[] {"--mode", "real-time", "--epoch", "30s"},
+                Map.of("PINPIPE_STREAM_MODE", "micro-batch"))).satisfies(args -> {
+                    assertThat(args.mode()).isEqualTo(StreamArgs.Mode.REAL_TIME);
+                    assertThat(args.epoch()).isEqualTo(Duration.ofSeconds(30));
+                });
+        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--mode", "continuous"}, Map.of()))
+                .hasMessageContaining("--mode: 'continuous'");
     }
 
     @Test
@@ -132,7 +147,9 @@ class StreamArgsTest {
         assertThat(args.toString()).contains("security.protocol=SASL_SSL", "sasl.jaas.config=***").doesNotContain("hunter2");
         assertThat(KafkaPinSource.options(StreamArgs.parse(new String[0], Map.of())))
                 .as("no file: the job's own options only").containsOnlyKeys("kafka.bootstrap.servers", "subscribe",
-                        "startingOffsets", "failOnDataLoss", "maxOffsetsPerTrigger");
+                        "startingOffsets", "failOnDataLoss");
+        assertThat(KafkaPinSource.options(StreamArgs.parse(new String[] {"--mode", "micro-batch"}, Map.of())))
+                .as("micro-batches are capped").containsEntry("maxOffsetsPerTrigger", "50000");
     }
 
     @Test

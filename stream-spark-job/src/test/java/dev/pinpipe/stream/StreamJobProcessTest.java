@@ -3,7 +3,6 @@ package dev.pinpipe.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.pinpipe.core.PinJson;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import dev.pinpipe.localstack.Listeners;
@@ -15,12 +14,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * StreamJob as its own JVM, started the way ./pinpipe up starts it (java + target/classpath.txt):
@@ -48,15 +51,17 @@ class StreamJobProcessTest {
         }
     }
 
-    @Test
-    void killedJvmRestartsFromItsCheckpointAndWritesEveryPinOnce(LocalStack stack) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"micro-batch", "real-time"})
+    void killedJvmRestartsFromItsCheckpointAndWritesEveryPinOnce(String mode, LocalStack stack) throws Exception {
+        boolean realTime = mode.equals("real-time");
         int count = 1500;
         List<String> ids = TestPins.ids(count);
         try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
             Thread producer = StreamJobTest.producer(kafka, ids, 300);
             producer.start();
 
-            Process first = launch(stack, kafka.topic, "first.log");
+            Process first = launch(stack, kafka.topic, mode, "first.log");
             await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) >= 300);
             List<Listeners.Listener> listening = Listeners.of(List.of(first.toHandle()));
             assertThat(listening).as("what the job listens on (RPC, block manager, UI)").hasSizeGreaterThanOrEqualTo(3)
@@ -64,35 +69,48 @@ class StreamJobProcessTest {
             first.destroyForcibly(); // SIGKILL: no hook, no rollback by us, whatever micro-batch was running
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-            Process second = launch(stack, kafka.topic, "second.log");
+            Process second = launch(stack, kafka.topic, mode, "second.log");
             producer.join(WAIT.toMillis());
             await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) == count);
-            String queryId = PinJson.parse(Files.readAllLines(metricsFile()).get(0)).get("queryId").textValue();
-            await().atMost(WAIT).until(() -> TestDb.sumRead(TestDb.runs(stack, queryId)) >= count);
+            String queryId = queryId(mode + "-first.log");
+            Callable<List<TestDb.Run>> runsOf = () -> realTime ? TestDb.realTimeRuns(stack, queryId) : TestDb.runs(stack, queryId);
+            await().atMost(WAIT).until(() -> TestDb.sumRead(runsOf.call()) >= count);
 
             second.destroy(); // SIGTERM: the running micro-batch finishes, then the query stops
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(Files.readString(LOGS.resolve("second.log"), StandardCharsets.UTF_8))
+            assertThat(Files.readString(LOGS.resolve(mode + "-second.log"), StandardCharsets.UTF_8))
                     .contains("stopped; the next start resumes from its checkpoint");
 
-            List<TestDb.Run> runs = TestDb.runs(stack, queryId);
+            List<TestDb.Run> runs = runsOf.call();
             assertThat(TestDb.sumRead(runs)).isEqualTo(count);
             assertThat(runs.stream().mapToLong(TestDb.Run::rowsWritten).sum()).isEqualTo(count);
             assertThat(TestDb.sumRejected(runs)).isZero();
-            assertThat(runs.stream().mapToLong(TestDb.Run::batchId))
-                    .containsExactlyElementsOf(LongStream.range(0, runs.size()).boxed().toList());
+            if (!realTime) { // real-time mode's rows are per (partition, epoch)
+                assertThat(runs.stream().mapToLong(TestDb.Run::batchId))
+                        .containsExactlyElementsOf(LongStream.range(0, runs.size()).boxed().toList());
+            }
             assertThat(TestDb.countPins(stack, ids)).isEqualTo(count);
         }
     }
 
-    private Process launch(LocalStack stack, String topic, String log) throws IOException {
+    /** The query id the job logs at start ("stream query <id> reading …"). */
+    private static String queryId(String log) throws IOException {
+        Matcher m = Pattern.compile("stream query (\\S+) reading").matcher(Files.readString(LOGS.resolve(log), StandardCharsets.UTF_8));
+        assertThat(m.find()).as("the query id in " + log).isTrue();
+        return m.group(1);
+    }
+
+    private Process launch(LocalStack stack, String topic, String mode, String log) throws IOException {
+        log = mode + "-" + log;
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
         command.addAll(Arrays.asList(System.getProperty("spark.jvm.options", "").trim().split("\\s+")));
-        command.addAll(List.of("-cp", classpath(), StreamJob.class.getName(),
-                "--topic", topic, "--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "300"));
+        command.addAll(List.of("-cp", classpath(), StreamJob.class.getName(), "--topic", topic, "--mode", mode));
+        command.addAll(mode.equals("real-time")
+                ? List.of("--epoch", "10s", "--master", "local[4]")
+                : List.of("--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "300"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(log).toFile());
@@ -109,9 +127,5 @@ class StreamJobProcessTest {
         Path target = Path.of("target");
         return target.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator
                 + Files.readString(target.resolve("classpath.txt")).trim();
-    }
-
-    private Path metricsFile() {
-        return home.resolve("metrics").resolve("stream-batches.ndjson");
     }
 }

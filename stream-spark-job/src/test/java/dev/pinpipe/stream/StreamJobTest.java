@@ -359,6 +359,7 @@ class StreamJobTest {
     /** @param env variables beside the stack's */
     private StreamArgs args(LocalStack stack, TestKafka kafka, Map<String, String> env, String... more) {
         List<String> argv = new java.util.ArrayList<>(List.of(
+                "--mode", "micro-batch",
                 "--kafka-bootstrap", stack.kafkaBootstrap(),
                 "--topic", kafka.topic,
                 "--checkpoint", dir.resolve("checkpoint").toString(),

@@ -70,6 +70,23 @@ final class TestDb {
         return runs;
     }
 
+    /** Real-time mode's rows of one query: one per (Spark partition, epoch), run_id {@code <query id>/<partition>}. */
+    static List<Run> realTimeRuns(LocalStack stack, String queryId) throws SQLException {
+        List<Run> runs = new ArrayList<>();
+        try (Connection c = connect(stack);
+             PreparedStatement ps = c.prepareStatement("SELECT batch_id, rows_read, rows_written, rows_rejected, status,"
+                     + " finished_at IS NOT NULL FROM pipeline_runs WHERE job = 'stream' AND run_id LIKE ? ORDER BY batch_id, run_id")) {
+            ps.setString(1, queryId + "/%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.add(new Run(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5),
+                            rs.getBoolean(6)));
+                }
+            }
+        }
+        return runs;
+    }
+
     record Run(long batchId, long rowsRead, long rowsWritten, long rowsRejected, String status, boolean finished) {
     }
 
