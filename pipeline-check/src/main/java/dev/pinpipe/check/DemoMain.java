@@ -27,11 +27,16 @@ import picocli.CommandLine.Option;
 @Command(name = "pinpipe demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole pipeline end to end on the embedded stack and reports what reached each layer.",
                 "Starts the stack and services (./pinpipe up), posts pins (./pinpipe emulate), waits for the S3 archive",
-                "and pins_stream, runs the batch job (./pinpipe batch) and checks pins_batch; then stops everything."})
+                "and pins_stream, runs the batch job (./pinpipe batch) and checks pins_batch; then stops everything.",
+                "--cluster does the same on the cluster mode: ./pinpipe up --cluster and ./pinpipe batch --cluster."})
 public final class DemoMain implements Callable<Integer> {
 
     @Option(names = "--pins", defaultValue = "5000", description = "pins to post (default ${DEFAULT-VALUE})")
     int pins;
+
+    @Option(names = "--cluster", description = "the cluster mode (docs/cluster.md): up --cluster (three brokers, a Spark"
+            + " master and two workers, the stream job on them) and batch --cluster")
+    boolean cluster;
 
     @Option(names = "--keep", description = "leave the stack and services running afterwards")
     boolean keep;
@@ -56,8 +61,8 @@ public final class DemoMain implements Callable<Integer> {
         PipelineEnv env = PipelineEnv.from(launcher.env());
         StageClock clock = new StageClock();
         try {
-            step("1/5 starting the local stack and the services (./pinpipe up)");
-            launcher.require(Duration.ofMinutes(15), "up");
+            step("1/5 starting the local stack and the services (./pinpipe " + String.join(" ", verb("up")) + ")");
+            launcher.require(Duration.ofMinutes(15), verb("up"));
             clock.mark("start stack + services");
 
             Path ids = launcher.home().resolve("demo").resolve("sent-" + System.currentTimeMillis() + ".txt");
@@ -76,12 +81,11 @@ public final class DemoMain implements Callable<Integer> {
             Drain.Waited<TableCensus> stream = Drain.table(env, "pins_stream", "stream", sent.acked(), timeout);
             clock.mark("pins_stream (after the archive)");
 
-            step("4/5 running the batch job for the archived days (./pinpipe batch)");
-            for (String date : archive.census().dates()) {
-                launcher.require(Duration.ofMinutes(10), "batch", "--date", date);
-            }
-            if (archive.census().dates().isEmpty()) {
-                launcher.require(Duration.ofMinutes(10), "batch", "--date", LocalDate.now(ZoneOffset.UTC).toString());
+            step("4/5 running the batch job for the archived days (./pinpipe " + String.join(" ", verb("batch")) + ")");
+            List<String> dates = archive.census().dates().isEmpty()
+                    ? List.of(LocalDate.now(ZoneOffset.UTC).toString()) : List.copyOf(archive.census().dates());
+            for (String date : dates) {
+                launcher.require(Duration.ofMinutes(10), verb("batch", "--date", date));
             }
             TableCensus batch = TableCensus.take(env, "pins_batch", "batch");
             clock.mark("batch job");
@@ -152,6 +156,16 @@ public final class DemoMain implements Callable<Integer> {
 
     private static String abbreviate(String s) {
         return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    /** A launcher verb with its arguments, plus --cluster in the cluster mode. */
+    private String[] verb(String name, String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of(name));
+        if (cluster) {
+            all.add("--cluster");
+        }
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
     }
 
     private static void step(String what) {
