@@ -93,6 +93,37 @@ class StreamJobProcessTest {
         }
     }
 
+    /**
+     * A backlog larger than the job's heap: 700 pins of ~1 MB each wait in the topic before the job
+     * starts with -Xmx640m (less than the backlog, which the first micro-batch takes whole). Every pin lands once and the job never restarts: rows are streamed into COPY
+     * (micro-batch) or flushed in 16 MiB chunks (real-time), never held whole.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"micro-batch", "real-time"})
+    void aBacklogLargerThanTheHeapIsWrittenInBoundedMemory(String mode, LocalStack stack) throws Exception {
+        int count = 700;
+        List<String> ids = TestPins.ids(count);
+        String description = "d".repeat(1_000_000);
+        try (TestKafka kafka = TestKafka.newTopic(stack.kafkaBootstrap())) {
+            for (int i = 0; i < count; i++) {
+                com.fasterxml.jackson.databind.node.ObjectNode pin =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) dev.pinpipe.core.PinJson.parse(TestPins.pin(ids.get(i), i, "large " + i));
+                pin.put("description", description);
+                kafka.sendAsync(ids.get(i), pin.toString());
+            }
+            kafka.flush();
+            // micro-batch: no cap below the default 50 000, so the first micro-batch is the whole backlog
+            Process job = launch(stack, kafka.topic, mode, "backlog.log", "-Xmx640m",
+                    mode.equals("real-time") ? List.of("--epoch", "10s", "--master", "local[4]") : List.of("--master", "local[2]"));
+            await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) == count || !job.isAlive());
+            assertThat(job.isAlive()).as("the job is still running (see target/process-test/" + mode + "-backlog.log)").isTrue();
+            assertThat(TestDb.countPins(stack, ids)).isEqualTo(count);
+            String queryId = queryId(mode + "-backlog.log");
+            await().atMost(WAIT).until(() -> TestDb.sumRead(mode.equals("real-time") ? TestDb.realTimeRuns(stack, queryId)
+                    : TestDb.runs(stack, queryId)) == count);
+        }
+    }
+
     /** The query id the job logs at start ("stream query <id> reading …"). */
     private static String queryId(String log) throws IOException {
         Matcher m = Pattern.compile("stream query (\\S+) reading").matcher(Files.readString(LOGS.resolve(log), StandardCharsets.UTF_8));
@@ -101,16 +132,21 @@ class StreamJobProcessTest {
     }
 
     private Process launch(LocalStack stack, String topic, String mode, String log) throws IOException {
+        return launch(stack, topic, mode, log, "-Xmx1g", mode.equals("real-time")
+                ? List.of("--epoch", "10s", "--master", "local[4]")
+                : List.of("--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "300"));
+    }
+
+    private Process launch(LocalStack stack, String topic, String mode, String log, String heap, List<String> modeArgs)
+            throws IOException {
         log = mode + "-" + log;
         Files.createDirectories(LOGS);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
+        command.add(heap);
         command.addAll(Arrays.asList(System.getProperty("spark.jvm.options", "").trim().split("\\s+")));
         command.addAll(List.of("-cp", classpath(), StreamJob.class.getName(), "--topic", topic, "--mode", mode));
-        command.addAll(mode.equals("real-time")
-                ? List.of("--epoch", "10s", "--master", "local[4]")
-                : List.of("--trigger", "500ms", "--master", "local[2]", "--max-offsets-per-trigger", "300"));
+        command.addAll(modeArgs);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(LOGS.resolve(log).toFile());
