@@ -36,7 +36,8 @@ final class GracefulStop {
         if (!query.isActive()) {
             return;
         }
-        log.info("stop requested: finishing the running micro-batch of query {}", query.id());
+        log.info(patience.isZero() ? "stop requested: stopping query {}" : "stop requested: finishing the running micro-batch of query {}",
+                query.id());
         long deadline = System.nanoTime() + patience.toNanos();
         try {
             // between two triggers the query only sleeps; stop() then interrupts nothing of value

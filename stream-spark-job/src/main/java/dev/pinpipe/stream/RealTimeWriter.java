@@ -43,6 +43,7 @@ final class RealTimeWriter extends ForeachWriter<Row> {
     static final long MAX_BYTES = 16L << 20;
     private static final String QUERY_ID = "sql.streaming.queryId";
     private static final long RETRY_FIRST_MILLIS = 200;
+    private static final long CLOSE_PATIENCE_SECONDS = 30;
     private static final long RETRY_MAX_MILLIS = 10_000;
 
     private final PostgresSettings postgres;
@@ -61,6 +62,7 @@ final class RealTimeWriter extends ForeachWriter<Row> {
     private transient Connection connection;
     private transient ScheduledExecutorService flusher;
     private transient volatile Exception failure;
+    private transient volatile boolean closing;
 
     RealTimeWriter(PostgresSettings postgres) {
         this.postgres = postgres;
@@ -104,18 +106,26 @@ final class RealTimeWriter extends ForeachWriter<Row> {
 
     @Override
     public void close(Throwable error) {
+        closing = true;
         if (flusher != null) {
+            // a flush under way finishes first: interrupted, it would fail the task for nothing
+            flusher.shutdown();
+            try {
+                flusher.awaitTermination(CLOSE_PATIENCE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             flusher.shutdownNow();
         }
-        try {
-            if (error == null) {
-                rethrowFailure();
-                synchronized (lock) {
+        synchronized (lock) {
+            try {
+                if (error == null) {
+                    rethrowFailure();
                     flush(true);
                 }
+            } finally {
+                closeConnection();
             }
-        } finally {
-            closeConnection();
         }
     }
 
@@ -125,7 +135,9 @@ final class RealTimeWriter extends ForeachWriter<Row> {
                 flush(false);
             }
         } catch (RuntimeException e) {
-            failure = e;
+            if (!closing) { // else close() writes the buffer itself, or fails the task with its own error
+                failure = e;
+            }
             flusher.shutdown();
         }
     }

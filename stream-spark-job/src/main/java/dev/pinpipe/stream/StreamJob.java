@@ -67,7 +67,9 @@ public final class StreamJob {
         }
         SparkSession spark = session(args);
         StreamingQuery query = start(spark, args);
-        GracefulStop.onShutdown(query, STOP_PATIENCE);
+        // a real-time epoch runs for minutes: stop at once (its tasks have written what they read; the
+        // restart replays the epoch over the same rows)
+        GracefulStop.onShutdown(query, args.mode() == StreamArgs.Mode.REAL_TIME ? Duration.ZERO : STOP_PATIENCE);
         log.info("stream query {} reading {} from {} ({}), checkpoint {}, {}", query.id(), args.topic(),
                 args.kafkaBootstrap(), args.kafkaProperties(), args.checkpoint(),
                 args.mode() == StreamArgs.Mode.REAL_TIME ? "real-time mode, epoch " + args.epoch() : "micro-batches, trigger " + args.trigger());
