@@ -181,10 +181,25 @@ class PinArchiverIT {
     /**
      * Restarts mid-stream, a graceful one and then a crash whose last commits are lost after their
      * PUTs (so their objects are written again): the markers still count each line of each day once.
+     *
+     * <p>The replay rewrites the same keys only if it cuts the same objects (PartitionBuffer point 1),
+     * and the cuts depend on the configuration as well as on the records: the third archiver's
+     * rotate-interval is 1 s (for its idle flush), the second one's 1 h. So the second archiver's
+     * records lie within 300 ms of each other: neither cuts them by time, both by size alone. (With
+     * 300 ms steps the third archiver cut partition 1's replay every second or so, and whenever the
+     * second had stored two objects of partition 1 after the hand-over, 50 lines stayed in the archive
+     * twice: committed at the end, the line count above 900 for good, a 90 s timeout.)
+     *
+     * <p>Still disabled: with that fixed it failed 1 run in 11 the same way (950 lines, committed at the
+     * end), not yet diagnosed. Suspect: a cut that is not decided by content (the rebalance hand-over
+     * while the third archiver's consumers join one by one, or an idle flush) inside partition 1's
+     * replay, before the second of the objects the second archiver stored after the hand-over offset:
+     * the old object then stays beside the re-cut ones. PartitionBuffer point 3 only considers objects
+     * this owner stored, not ones a previous owner stored without committing.
      */
     @Test
-    @Disabled("flaky: in one of three clean-clone runs the third archiver archived nothing for 90 s after the"
-            + " group offset was set back; to be diagnosed before it is enabled again")
+    @Disabled("1 run in 11 leaves 50 lines twice (950 of 900) after the replay; the rotate-interval"
+            + " mismatch is fixed, the rest not yet diagnosed: see the comment")
     void progressMarkersStayExactAcrossRestartsAndReplays() throws Exception {
         Scenario it = new Scenario("progress-restart");
         long midnight = Instant.now().truncatedTo(ChronoUnit.DAYS).toEpochMilli();
@@ -199,7 +214,7 @@ class PinArchiverIT {
                 .partitionsToOffsetAndMetadata().get();
         TopicPartition p1 = new TopicPartition(it.topic, 1);
         try (ConfigurableApplicationContext archiver = it.startArchiver(50, "1h")) {
-            it.produceAt(pins.subList(300, 600), i -> midnight - 10_000 + i * 300L);
+            it.produceAt(pins.subList(300, 600), i -> midnight - 150 + i);
             it.awaitFullObjectsCommitted(50);
             assertThat(it.committed().get(p1)).isGreaterThan(handedOver.get(p1).offset());
             // with S3 gone the stop cannot hand over: as in a crash, the open objects are lost
@@ -662,8 +677,11 @@ class PinArchiverIT {
         void awaitFullyArchived(int lines) throws Exception {
             Map<TopicPartition, Long> ends = endOffsets();
             ends.values().removeIf(end -> end == 0);
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(500))
-                    .until(() -> committed().equals(ends) && archive().lineCount() == lines);
+            // asserted, not a bare condition: a timeout then says which of the two it was, and by how much
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(committed()).as("committed offsets").isEqualTo(ends);
+                assertThat(archive().lineCount()).as("archived lines").isEqualTo(lines);
+            });
         }
 
         /**
