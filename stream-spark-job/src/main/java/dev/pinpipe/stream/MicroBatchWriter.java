@@ -112,13 +112,17 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
     /** Closes the connection; the next micro-batch, if any, opens a new one. */
     @Override
     public void close() {
-        Connection c = connection;
+        closeQuietly(connection);
         connection = null;
+    }
+
+    /** Closes {@code c} if there is one; a failure to close only matters to the log. */
+    static void closeQuietly(Connection c) {
         if (c != null) {
             try {
                 c.close();
             } catch (SQLException e) {
-                log.debug("closing the PostgreSQL connection: {}", e.toString());
+                log.debug("closing a PostgreSQL connection: {}", e.toString());
             }
         }
     }

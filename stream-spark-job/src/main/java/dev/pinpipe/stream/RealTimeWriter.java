@@ -218,14 +218,7 @@ final class RealTimeWriter extends ForeachWriter<Row> {
     }
 
     private void closeConnection() {
-        Connection c = connection;
+        MicroBatchWriter.closeQuietly(connection);
         connection = null;
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                log.debug("closing a PostgreSQL connection: {}", e.toString());
-            }
-        }
     }
 }
