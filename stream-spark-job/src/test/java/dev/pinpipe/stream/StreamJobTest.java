@@ -51,6 +51,8 @@ class StreamJobTest {
             StreamingQuery query = StreamJob.start(SharedSpark.session(), args(stack, kafka));
             try {
                 await().atMost(WAIT).until(() -> TestDb.countPins(stack, expected.keySet()) == expected.size());
+                // the tasks write the rows before the driver records the micro-batch
+                await().atMost(WAIT).until(() -> TestDb.sumRead(TestDb.runs(stack, query.id().toString())) == expected.size());
             } finally {
                 query.stop();
             }
@@ -162,6 +164,7 @@ class StreamJobTest {
                     kafka.send(ids.get(i), TestPins.pin(ids.get(i), i, "good pin " + i));
                 }
                 await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) == 6);
+                await().atMost(WAIT).until(() -> TestDb.sumRead(TestDb.runs(stack, queryId)) == hostile.size() + 6);
                 assertThat(again.isActive()).isTrue();
             } finally {
                 again.stop();
@@ -209,6 +212,7 @@ class StreamJobTest {
             try {
                 await().atMost(WAIT).until(() -> TestDb.rejected(stack, kafka.topic).size() == 1);
                 await().atMost(WAIT).until(() -> TestDb.countPins(stack, ids) == 3);
+                await().atMost(WAIT).until(() -> TestDb.sumRead(TestDb.runs(stack, query.id().toString())) == 4);
                 assertThat(query.isActive()).isTrue();
             } finally {
                 query.stop();
