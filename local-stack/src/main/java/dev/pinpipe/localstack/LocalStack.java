@@ -58,15 +58,14 @@ public final class LocalStack implements AutoCloseable {
     /**
      * Starts a stack on free loopback ports with its data in {@code dataDir} (created if missing, kept
      * afterwards) and the child's output in {@code logFile}; returns once every server is ready. The
-     * engine is {@code $PINPIPE_TEST_STACK} ({@code embedded|containers|auto}), by default {@code auto}:
-     * Docker containers when an engine answers, else the embedded servers — one line on stdout says which.
+     * servers are the embedded ones unless {@code $PINPIPE_TEST_STACK} is {@code containers} (Docker
+     * containers, one line on stdout saying so; no engine answering fails the launch, never falls back).
      */
     public static LocalStack launch(Path dataDir, Path logFile) {
-        String engine = System.getenv(Engine.TEST_VARIABLE);
-        return launch(dataDir, logFile, engine == null || engine.isBlank() ? "auto" : engine.trim());
+        return launch(dataDir, logFile, Engine.forTests(System.getenv(Engine.TEST_VARIABLE)).option());
     }
 
-    /** {@link #launch(Path, Path)} with the engine given ({@code embedded|containers|auto}), whatever the variable says. */
+    /** {@link #launch(Path, Path)} with the engine given ({@code embedded|containers}), whatever the variable says. */
     public static LocalStack launch(Path dataDir, Path logFile, String engine) {
         return launch(dataDir, logFile, engine, Map.of());
     }
@@ -76,6 +75,7 @@ public final class LocalStack implements AutoCloseable {
      * process (e.g. {@code PINPIPE_PG_SYNCHRONOUS_COMMIT}), over what this JVM's environment says.
      */
     public static LocalStack launch(Path dataDir, Path logFile, String engine, Map<String, String> settings) {
+        String option = Engine.parse(engine, "the engine").option();   // a wrong name fails here, not in the child
         try {
             Files.createDirectories(dataDir);
             // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
@@ -96,7 +96,7 @@ public final class LocalStack implements AutoCloseable {
                     "--s3-port", Integer.toString(endpoints.s3Port()),
                     "--pg-port", Integer.toString(endpoints.pgPort()),
                     "--kafka-brokers", Integer.toString(brokers),
-                    "--engine", engine,
+                    "--engine", option,
                     "--control-stdin"));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().putAll(settings);

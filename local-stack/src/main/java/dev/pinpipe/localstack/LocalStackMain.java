@@ -64,8 +64,8 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "3", description = "partitions of PinterestTopic and its DLT (default ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--engine", defaultValue = "embedded", paramLabel = "embedded|containers|auto",
-            description = "embedded servers in this JVM, Docker containers (Testcontainers), or auto: containers when a Docker engine answers (default ${DEFAULT-VALUE}; the test extension passes $PINPIPE_TEST_STACK, default auto)")
+    @Option(names = "--engine", defaultValue = "embedded", paramLabel = "embedded|containers",
+            description = "the embedded servers, or Docker containers through Testcontainers, which need a Docker engine (default ${DEFAULT-VALUE}; the test extension passes $PINPIPE_TEST_STACK, default embedded too)")
     Engine engine;
 
     @Option(names = "--pg-synchronous-commit", defaultValue = "${env:PINPIPE_PG_SYNCHRONOUS_COMMIT:-on}", paramLabel = "on|off",

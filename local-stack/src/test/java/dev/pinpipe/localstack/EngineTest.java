@@ -15,19 +15,21 @@ class EngineTest {
     private static final BooleanSupplier PRESENT = () -> true;
 
     @Test
-    void autoWithoutAnEngineRunsEmbeddedAndSaysSoInOneLine() {
-        Engine.Choice choice = Engine.AUTO.choose(ABSENT);
-        assertThat(choice.engine()).isEqualTo(Engine.EMBEDDED);
-        assertThat(choice.note())
-                .isEqualTo("local-stack: engine auto: no Docker engine found; using the embedded Kafka/S3/PostgreSQL")
-                .doesNotContain("\n");
+    void testsRunTheEmbeddedStackUnlessContainersAreAskedFor() {
+        assertThat(Engine.forTests(null)).isEqualTo(Engine.EMBEDDED);
+        assertThat(Engine.forTests(" ")).isEqualTo(Engine.EMBEDDED);
+        assertThat(Engine.forTests("embedded")).isEqualTo(Engine.EMBEDDED);
+        assertThat(Engine.forTests(" Containers ")).isEqualTo(Engine.CONTAINERS);
     }
 
+    /** The old {@code auto} (containers whenever an engine answered) is gone: asked for, it is an error, not a guess. */
     @Test
-    void autoWithAnEngineRunsContainersAndSaysSo() {
-        Engine.Choice choice = Engine.AUTO.choose(PRESENT);
-        assertThat(choice.engine()).isEqualTo(Engine.CONTAINERS);
-        assertThat(choice.note()).startsWith(Engine.NOTE_PREFIX + "auto: Docker engine found; using Testcontainers");
+    void anyOtherValueIsRefusedWithTheChoices() {
+        assertThatThrownBy(() -> Engine.forTests("auto"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("PINPIPE_TEST_STACK is embedded or containers, not 'auto'");
+        assertThatThrownBy(() -> Engine.parse("docker", "--engine"))
+                .hasMessage("--engine is embedded or containers, not 'docker'");
     }
 
     @Test
@@ -35,14 +37,15 @@ class EngineTest {
         assertThatThrownBy(() -> Engine.CONTAINERS.choose(ABSENT))
                 .isInstanceOf(Engine.Unavailable.class)
                 .hasMessage("local-stack: engine containers: no Docker engine found, and containers were asked for"
-                        + " (--engine / PINPIPE_TEST_STACK); start one, or choose auto or embedded");
+                        + " (--engine / PINPIPE_TEST_STACK); start one, or leave the embedded default")
+                .message().doesNotContain("\n");
     }
 
     @Test
-    void containersWithAnEngineRunsContainers() {
+    void containersWithAnEngineRunsContainersAndSaysSoInOneLine() {
         Engine.Choice choice = Engine.CONTAINERS.choose(PRESENT);
         assertThat(choice.engine()).isEqualTo(Engine.CONTAINERS);
-        assertThat(choice.note()).startsWith(Engine.NOTE_PREFIX + "containers: using Testcontainers");
+        assertThat(choice.note()).isEqualTo("local-stack: engine containers: using Testcontainers for Kafka/S3 (MinIO)/PostgreSQL");
     }
 
     @Test
@@ -57,9 +60,9 @@ class EngineTest {
     }
 
     @Test
-    void theProbeRunsOnceForTheChoicesThatNeedIt() {
+    void containersProbeOnce() {
         AtomicInteger probes = new AtomicInteger();
-        Engine.AUTO.choose(() -> probes.incrementAndGet() < 0);
+        Engine.CONTAINERS.choose(() -> probes.incrementAndGet() > 0);
         assertThat(probes).hasValue(1);
     }
 }
