@@ -22,14 +22,13 @@ BATCH_COMMAND_VARIABLE = "pinpipe_batch_command"
 BUCKET_VARIABLE = "pinpipe_s3_bucket"
 GRACE_VARIABLE = "pinpipe_archive_grace"
 PARTITIONS_VARIABLE = "pinpipe_topic_partitions"
-ARCHIVE_PREFIX = "pins/"
+# The archive's folder, as the archiver and the batch job read it; read when the DAG is parsed.
+ARCHIVE_FOLDER = os.environ.get("PINPIPE_S3_PREFIX", "pins").strip("/")
 # the archiver's progress markers: beside the archive folder, never inside a dt= day it lists
-PROGRESS_PREFIX = "pins_progress/"
+PROGRESS_PREFIX = f"{ARCHIVE_FOLDER}_progress/"
 
 # Seconds between pokes of wait_for_archive; read when the DAG is parsed (tests set a few seconds).
 POKE_INTERVAL = timedelta(seconds=float(os.environ.get("PINPIPE_ARCHIVE_POKE_INTERVAL", "300")))
-DEFAULT_GRACE_SECONDS = 12 * 3600
-DEFAULT_PARTITIONS = 3
 # The day a run processes: the `date` param of a triggered run, else the run's logical date.
 DAY = "{{ params.date or ds }}"
 
@@ -48,13 +47,13 @@ Every day at 10:00 UTC this DAG turns the previous UTC day's archive into rows o
    partition is complete for D once its marker shows a record timed at or after the end of D made
    durable (`newest_record_time`), or the archiver caught up with the partition's end after D ended
    (`caught_up_at`). The partitions waited for are those with a marker plus `0 … n-1` for the topic's
-   partition count `n` (Variable `{PARTITIONS_VARIABLE}`, default {DEFAULT_PARTITIONS}), so a partition
+   partition count `n` (Variable `{PARTITIONS_VARIABLE}`, default 3), so a partition
    whose marker is missing is waited for too. Pokes every `PINPIPE_ARCHIVE_POKE_INTERVAL` seconds
    (default 300). **Grace:** once the end of D plus the grace period (Variable `{GRACE_VARIABLE}`, seconds,
    default 12 h: two hours after the scheduled 10:00 start) has passed, the run goes on with what is
    there, and the sensor's result (XCom, also printed in its log) names each incomplete partition and
    how far its durable progress is behind the end of D (`lag_seconds`; no marker: unknown).
-2. **`run_batch_job`** — runs the Spark batch job for D: it reads `pins/dt=D/`, applies
+2. **`run_batch_job`** — runs the Spark batch job for D: it reads `{ARCHIVE_FOLDER}/dt=D/`, applies
    the seven cleaning rules and upserts into `pins_batch`, recording itself in `pipeline_runs`.
    Re-running a day is safe (the newest Kafka offset wins, no duplicates).
 3. **`check_pipeline_run`** — reads the newest `pipeline_runs` row of job `batch` for that date and
@@ -69,7 +68,7 @@ Every day at 10:00 UTC this DAG turns the previous UTC day's archive into rows o
    result also carries the sensor's completeness report.
 
 ## Late objects: re-running a day
-Objects that reach `pins/dt=D/` after D's run (an archiver that was behind past the grace period)
+Objects that reach `{ARCHIVE_FOLDER}/dt=D/` after D's run (an archiver that was behind past the grace period)
 are not read by that run; its check fails if the markers already counted them. To pick them up,
 re-run the day: **clear** the run of D (UI: the run → Clear, or
 `airflow tasks clear pinterest_batch -s D -e D`), or **trigger** `pinterest_batch` with the param
@@ -107,8 +106,8 @@ appends `--date <ds>` to whatever command it holds.
 | connection | `{S3_CONN_ID}` | `wait_for_archive` | login/password/extra `endpoint_url`, `region_name` from `PINPIPE_S3_ACCESS_KEY`, `PINPIPE_S3_SECRET_KEY`, `PINPIPE_S3_ENDPOINT`, `PINPIPE_S3_REGION` (`pinpipe`, `pinpipe-secret`, `http://127.0.0.1:9000`, `us-east-1`) |
 | connection | `{POSTGRES_CONN_ID}` | `check_pipeline_run` | from `PINPIPE_JDBC_URL`, `PINPIPE_DB_USER`, `PINPIPE_DB_PASSWORD` (`jdbc:postgresql://127.0.0.1:5432/pinterest`, `pinpipe`, `pinpipe`) |
 | variable | `{BUCKET_VARIABLE}` | `wait_for_archive`, `check_pipeline_run` | `PINPIPE_S3_BUCKET` or `pinterestdata` |
-| variable | `{GRACE_VARIABLE}` | `wait_for_archive` | `PINPIPE_ARCHIVE_GRACE` or `{DEFAULT_GRACE_SECONDS}` (seconds after the end of the day) |
-| variable | `{PARTITIONS_VARIABLE}` | `wait_for_archive`, `check_pipeline_run` | `PINPIPE_TOPIC_PARTITIONS` or `{DEFAULT_PARTITIONS}` |
+| variable | `{GRACE_VARIABLE}` | `wait_for_archive` | `PINPIPE_ARCHIVE_GRACE` or `43200` (seconds after the end of the day) |
+| variable | `{PARTITIONS_VARIABLE}` | `wait_for_archive`, `check_pipeline_run` | `PINPIPE_TOPIC_PARTITIONS` or `3` |
 | environment | `PINPIPE_ARCHIVE_POKE_INTERVAL` | `wait_for_archive` (read at parse time) | `300` seconds |
 | environment | `PINPIPE_TOPIC` | both | `PinterestTopic` (the markers' topic) |
 | variable | `{BATCH_COMMAND_VARIABLE}` | `run_batch_job` | `<repo>/pinpipe batch` (the job itself reads the `PINPIPE_*` variables) |
@@ -195,7 +194,7 @@ def read_markers(s3, bucket: str, topic: str | None = None) -> dict[int, dict]:
 
 
 def _expected_partitions(markers: dict[int, dict]) -> list[int]:
-    count = int(_setting(PARTITIONS_VARIABLE, "PINPIPE_TOPIC_PARTITIONS", DEFAULT_PARTITIONS))
+    count = int(_setting(PARTITIONS_VARIABLE, "PINPIPE_TOPIC_PARTITIONS", "3"))
     return sorted(set(markers) | set(range(count)))
 
 
@@ -236,7 +235,7 @@ def archive_day_complete(day: str) -> PokeReturnValue:
     s3, bucket = _s3()
     markers = read_markers(s3, bucket)
     report = assess_day(markers, _expected_partitions(markers), day)
-    grace = timedelta(seconds=float(_setting(GRACE_VARIABLE, "PINPIPE_ARCHIVE_GRACE", DEFAULT_GRACE_SECONDS)))
+    grace = timedelta(seconds=float(_setting(GRACE_VARIABLE, "PINPIPE_ARCHIVE_GRACE", "43200")))
     deadline = _day_end(day) + grace
     report["deadline"] = deadline.isoformat()
     if report["complete"]:

@@ -25,7 +25,7 @@ def test_postgres_default_follows_the_jdbc_url(dag_module, monkeypatch):
     assert "stringtype" not in conn.extra_dejson
 
 
-def test_postgres_default_without_variables_is_names_md(dag_module, monkeypatch):
+def test_postgres_default_without_variables_is_the_catalogues(dag_module, monkeypatch):
     for name in ("PINPIPE_JDBC_URL", "PINPIPE_DB_USER", "PINPIPE_DB_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     conn = dag_module._postgres_default()

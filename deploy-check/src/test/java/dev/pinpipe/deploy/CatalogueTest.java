@@ -29,8 +29,8 @@ class CatalogueTest {
     private static final Pattern VARIABLE = Pattern.compile("(?<![A-Za-z0-9_])PINPIPE_[A-Z0-9_]*[A-Z0-9]");
     /** A shell default, {@code ${PINPIPE_X:-default}}. */
     private static final Pattern SHELL_DEFAULT = Pattern.compile("\\$\\{(PINPIPE_[A-Z0-9_]+):-([^}]*)}");
-    /** A Python default, {@code os.environ.get("PINPIPE_X", "default")}. */
-    private static final Pattern PYTHON_DEFAULT = Pattern.compile("environ\\.get\\(\"(PINPIPE_[A-Z0-9_]+)\",\\s*\"([^\"]*)\"\\)");
+    /** A Python default, {@code os.environ.get("PINPIPE_X", "default")} or the DAG's {@code _setting(…, "PINPIPE_X", "default")}. */
+    private static final Pattern PYTHON_DEFAULT = Pattern.compile("\"(PINPIPE_[A-Z0-9_]+)\",\\s*\"([^\"]*)\"\\)");
     /** Where a script's own names stand for a setting: its folder variables and the repository root. */
     private static final Map<String, String> SCRIPT_NAMES = Map.of(
             "$HOME_DIR", "${PINPIPE_HOME}", "$ROOT/", "", "$MODULE/", "airflow/", "$SERVICE_HOST", "127.0.0.1");
