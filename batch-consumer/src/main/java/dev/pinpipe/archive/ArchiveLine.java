@@ -4,14 +4,15 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.pinpipe.core.ArchiveLineFormat;
 import dev.pinpipe.core.PinJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One archive line: a pin's canonical JSON ({@code PinValidation.canonical()}), its closing {@code }}
- * replaced by {@code ,"_kafka":{"partition":P,"offset":O,"timestamp":T}}} and a newline.
+ * Writes pin-core's {@link ArchiveLineFormat}: a pin's canonical JSON ({@code PinValidation.canonical()}),
+ * its closing {@code }} replaced by {@code ,"_kafka":{"partition":P,"offset":O,"timestamp":T}}} and a newline.
  *
  * <p>The canonical form is compact and escapes every control character, so the line never holds a
  * raw line break, and its bytes depend on the record alone (the object cuts stay replayable).
@@ -21,9 +22,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ArchiveLine {
 
-    private static final String LINEAGE = "_kafka";
     /** {@code "_kafka":} as it appears before a member's value in compact JSON. */
-    private static final byte[] LINEAGE_KEY = ascii("\"" + LINEAGE + "\":");
+    private static final byte[] LINEAGE_KEY = ascii(member(ArchiveLineFormat.LINEAGE));
 
     private ArchiveLine() {
     }
@@ -71,11 +71,16 @@ final class ArchiveLine {
         return pin.length >= 2 && pin[0] == '{' && pin[pin.length - 1] == '}';
     }
 
-    private static final byte[] PARTITION = ascii("\"" + LINEAGE + "\":{\"partition\":");
-    private static final byte[] OFFSET = ascii(",\"offset\":");
-    private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
-    private static final byte[] END = ascii("}}\n");
+    private static final byte[] PARTITION = ascii(member(ArchiveLineFormat.LINEAGE) + "{" + member(ArchiveLineFormat.PARTITION));
+    private static final byte[] OFFSET = ascii("," + member(ArchiveLineFormat.OFFSET));
+    private static final byte[] TIMESTAMP = ascii("," + member(ArchiveLineFormat.TIMESTAMP));
+    private static final byte[] END = ascii("}}" + ArchiveLineFormat.LINE_END);
     private static final int MAX_LINEAGE_BYTES = 1 + PARTITION.length + OFFSET.length + TIMESTAMP.length + END.length + 3 * 20;
+
+    /** A member's name as compact JSON writes it before the value: {@code "name":}. */
+    private static String member(String name) {
+        return "\"" + name + "\":";
+    }
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
@@ -131,7 +136,7 @@ final class ArchiveLine {
                         out.writeEndArray();
                     }
                     case FIELD_NAME -> {
-                        if (depth == 1 && LINEAGE.equals(in.currentName())) {
+                        if (depth == 1 && ArchiveLineFormat.LINEAGE.equals(in.currentName())) {
                             in.nextToken();
                             in.skipChildren();
                         } else {

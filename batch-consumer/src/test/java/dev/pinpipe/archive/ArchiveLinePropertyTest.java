@@ -3,6 +3,7 @@ package dev.pinpipe.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.ArchiveLineFormat;
 import dev.pinpipe.core.HostilePins;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.PinValidation;
@@ -23,7 +24,8 @@ import net.jqwik.api.statistics.Statistics;
 /**
  * The archive line of generated valid pins (pin-core's {@link HostilePins}, some with a posted
  * {@code _kafka} of their own): one line of strict JSON holding exactly the canonical pin's fields
- * plus the lineage, and the pin in it is still the same canonical pin.
+ * plus the lineage, which pin-core's {@link ArchiveLineFormat} (the readers' definition) reads back,
+ * and the pin in it is still the same canonical pin.
  */
 class ArchiveLinePropertyTest {
 
@@ -37,33 +39,32 @@ class ArchiveLinePropertyTest {
         byte[] line = out.toByteArray();
 
         // one line: the only raw line break is the last byte
-        assertThat(line[line.length - 1]).isEqualTo((byte) '\n');
+        assertThat(line[line.length - 1]).isEqualTo((byte) ArchiveLineFormat.LINE_END);
         for (int i = 0; i < line.length - 1; i++) {
             assertThat(line[i] == '\n' || line[i] == '\r').as("raw line break at %d", i).isFalse();
         }
         byte[] json = Arrays.copyOf(line, line.length - 1);
 
-        // strict JSON (no duplicate keys): the canonical pin's fields in order, then _kafka
+        // strict JSON (no duplicate keys): the canonical pin's fields in order, then the lineage
         JsonNode node = PinJson.parse(json);
         JsonNode canonical = PinJson.parse(pin.canonical());
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         List<String> expectedNames = new ArrayList<>();
         canonical.fieldNames().forEachRemaining(name -> {
-            if (!name.equals("_kafka")) {
+            if (!name.equals(ArchiveLineFormat.LINEAGE)) {
                 expectedNames.add(name);
             }
         });
-        expectedNames.add("_kafka");
+        expectedNames.add(ArchiveLineFormat.LINEAGE);
         assertThat(names).isEqualTo(expectedNames);
         for (String name : expectedNames.subList(0, expectedNames.size() - 1)) {
             assertThat(node.get(name)).as(name).isEqualTo(canonical.get(name));
         }
-        JsonNode lineage = node.get("_kafka");
-        assertThat(lineage.size()).isEqualTo(3);
-        assertThat(lineage.get("partition").asLong()).isEqualTo(partition);
-        assertThat(lineage.get("offset").asLong()).isEqualTo(offset);
-        assertThat(lineage.get("timestamp").asLong()).isEqualTo(timestamp);
+        List<String> members = new ArrayList<>();
+        node.get(ArchiveLineFormat.LINEAGE).fieldNames().forEachRemaining(members::add);
+        assertThat(members).isEqualTo(ArchiveLineFormat.LINEAGE_MEMBERS);
+        assertThat(ArchiveLineFormat.lineage(node)).isEqualTo(new ArchiveLineFormat.Lineage(partition, offset, timestamp));
 
         // the line's pin validates to the same canonical bytes, and the whole line is a canonical pin too
         PinValidation again = PinValidator.validate(ArchiveLine.withoutLineage(json));
@@ -78,7 +79,7 @@ class ArchiveLinePropertyTest {
     Arbitrary<PinValidation> validPins() {
         Arbitrary<String> ownLineage = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.just("")),
-                net.jqwik.api.Tuple.of(1, HostilePins.textValue().map(value -> "\"_kafka\":" + value)));
+                net.jqwik.api.Tuple.of(1, HostilePins.textValue().map(value -> "\"" + ArchiveLineFormat.LINEAGE + "\":" + value)));
         return Combinators.combine(HostilePins.pinJson(), ownLineage, Arbitraries.of("UTF-8", "UTF-8+BOM"))
                 .as((json, lineage, encoding) -> {
                     String body = lineage.isEmpty() || !json.startsWith("{") ? json

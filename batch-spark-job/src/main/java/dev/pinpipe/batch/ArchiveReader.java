@@ -3,8 +3,8 @@ package dev.pinpipe.batch;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.timestamp_millis;
 
+import dev.pinpipe.core.ArchiveLineFormat;
 import dev.pinpipe.spark.PinColumns;
-import dev.pinpipe.spark.PinSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -78,9 +78,9 @@ public final class ArchiveReader {
                 .text(folders.toArray(String[]::new))
                 .select(col("value").as(LINE), col("_metadata.file_path").as(FILE));
         Dataset<Row> parsed = PinColumns.parse(lines, col(LINE), true);
-        Column kafka = col(PinSchema.KAFKA);
-        return parsed.withColumn(PinColumns.KAFKA_PARTITION, kafka.getField(PinSchema.KAFKA_PARTITION))
-                .withColumn(PinColumns.KAFKA_OFFSET, kafka.getField(PinSchema.KAFKA_OFFSET))
-                .withColumn(PinColumns.INGESTED_AT, timestamp_millis(kafka.getField(PinSchema.KAFKA_TIMESTAMP)));
+        Column kafka = col(ArchiveLineFormat.LINEAGE);
+        return parsed.withColumn(PinColumns.KAFKA_PARTITION, kafka.getField(ArchiveLineFormat.PARTITION))
+                .withColumn(PinColumns.KAFKA_OFFSET, kafka.getField(ArchiveLineFormat.OFFSET))
+                .withColumn(PinColumns.INGESTED_AT, timestamp_millis(kafka.getField(ArchiveLineFormat.TIMESTAMP)));
     }
 }

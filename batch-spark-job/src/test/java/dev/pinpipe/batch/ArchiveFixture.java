@@ -1,5 +1,6 @@
 package dev.pinpipe.batch;
 
+import dev.pinpipe.core.ArchiveLineFormat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -16,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Writes archive objects exactly as the archiver does (common rules: key
  * {@code pins/dt=YYYY-MM-DD/PinterestTopic+<partition>+<first offset %020d>.json}, NDJSON, each line the raw
- * pin with {@code "_kafka":{"partition":P,"offset":O,"timestamp":T}} appended as its last field).
+ * pin with pin-core's {@link ArchiveLineFormat} lineage appended as its last field).
  * Used by the integration tests and by bench/batch.
  */
 public final class ArchiveFixture implements AutoCloseable {
@@ -48,8 +49,10 @@ public final class ArchiveFixture implements AutoCloseable {
         if (!trimmed.endsWith("}")) {
             throw new IllegalArgumentException("not a JSON object: " + rawPin);
         }
-        return trimmed.substring(0, trimmed.length() - 1) + ",\"_kafka\":{\"partition\":" + lineage.partition()
-                + ",\"offset\":" + lineage.offset() + ",\"timestamp\":" + lineage.timestampMillis() + "}}";
+        return trimmed.substring(0, trimmed.length() - 1) + ",\"" + ArchiveLineFormat.LINEAGE + "\":{"
+                + "\"" + ArchiveLineFormat.PARTITION + "\":" + lineage.partition()
+                + ",\"" + ArchiveLineFormat.OFFSET + "\":" + lineage.offset()
+                + ",\"" + ArchiveLineFormat.TIMESTAMP + "\":" + lineage.timestampMillis() + "}}";
     }
 
     public static String key(String prefix, LocalDate day, int partition, long firstOffset) {
@@ -59,7 +62,7 @@ public final class ArchiveFixture implements AutoCloseable {
     /** Stores one object of archive lines (already in line format). */
     public void put(String key, List<String> lines) {
         StringBuilder body = new StringBuilder();
-        lines.forEach(l -> body.append(l).append('\n'));
+        lines.forEach(l -> body.append(l).append(ArchiveLineFormat.LINE_END));
         s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"),
                 RequestBody.fromBytes(body.toString().getBytes(StandardCharsets.UTF_8)));
     }

@@ -1,5 +1,6 @@
 package dev.pinpipe.spark;
 
+import dev.pinpipe.core.ArchiveLineFormat;
 import dev.pinpipe.core.PinFields;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +18,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class PinSchema {
 
-    /** The lineage object the archiver appends to every archived line. */
-    public static final String KAFKA = "_kafka";
-    public static final String KAFKA_PARTITION = "partition";
-    public static final String KAFKA_OFFSET = "offset";
-    /** Epoch milliseconds of the Kafka record. */
-    public static final String KAFKA_TIMESTAMP = "timestamp";
-
     /** Where Spark's PERMISSIVE JSON mode puts a line it cannot parse (see {@link #RAW_WITH_CORRUPT_RECORD}). */
     public static final String CORRUPT_RECORD = "_corrupt_record";
 
+    /** The lineage object the archiver appends to every archived line ({@link ArchiveLineFormat#LINEAGE}). */
     public static final StructType KAFKA_LINEAGE = new StructType()
-            .add(KAFKA_PARTITION, DataTypes.IntegerType)
-            .add(KAFKA_OFFSET, DataTypes.LongType)
-            .add(KAFKA_TIMESTAMP, DataTypes.LongType);
+            .add(ArchiveLineFormat.PARTITION, DataTypes.IntegerType)
+            .add(ArchiveLineFormat.OFFSET, DataTypes.LongType)
+            .add(ArchiveLineFormat.TIMESTAMP, DataTypes.LongType);
 
     /** Every contract field as a string, in the contract's order, then {@code _kafka} (null when absent). */
     public static final StructType RAW = raw();
@@ -49,7 +44,7 @@ public final class PinSchema {
         for (String field : PinFields.ALL) {
             fields.add(DataTypes.createStructField(field, DataTypes.StringType, true));
         }
-        fields.add(DataTypes.createStructField(KAFKA, KAFKA_LINEAGE, true));
+        fields.add(DataTypes.createStructField(ArchiveLineFormat.LINEAGE, KAFKA_LINEAGE, true));
         return DataTypes.createStructType(fields);
     }
 }

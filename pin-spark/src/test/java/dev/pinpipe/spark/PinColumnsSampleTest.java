@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pinpipe.core.ArchiveLineFormat;
 import dev.pinpipe.core.PinFields;
+import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.SamplePins;
 import dev.pinpipe.core.db.PinTable;
 import java.nio.charset.StandardCharsets;
@@ -138,15 +140,19 @@ class PinColumnsSampleTest {
         }
     }
 
+    /** The schema reads an archive line's lineage as pin-core's format defines it, with the same values. */
     @Test
-    void archiveLinesCarryTheirLineageInTheKafkaField() {
-        Row row = read(List.of("{\"index\": 0, \"_kafka\": {\"partition\": 2, \"offset\": 41, \"timestamp\": 1764201600000}}"))
-                .select(col(PinSchema.KAFKA + "." + PinSchema.KAFKA_PARTITION), col(PinSchema.KAFKA + "." + PinSchema.KAFKA_OFFSET),
-                        col(PinSchema.KAFKA + "." + PinSchema.KAFKA_TIMESTAMP), col(PinFields.INDEX))
+    void archiveLinesCarryTheirLineageInTheKafkaField() throws Exception {
+        String line = "{\"index\": 0, \"_kafka\": {\"partition\": 2, \"offset\": 41, \"timestamp\": 1764201600000}}";
+        String lineage = ArchiveLineFormat.LINEAGE + ".";
+        Row row = read(List.of(line))
+                .select(col(lineage + ArchiveLineFormat.PARTITION), col(lineage + ArchiveLineFormat.OFFSET),
+                        col(lineage + ArchiveLineFormat.TIMESTAMP), col(PinFields.INDEX))
                 .first();
-        assertThat(row.getInt(0)).isEqualTo(2);
-        assertThat(row.getLong(1)).isEqualTo(41L);
-        assertThat(row.getLong(2)).isEqualTo(1764201600000L);
         assertThat(row.getString(3)).isEqualTo("0");
+        assertThat(new ArchiveLineFormat.Lineage(row.getInt(0), row.getLong(1), row.getLong(2)))
+                .isEqualTo(ArchiveLineFormat.lineage(PinJson.parse(line)))
+                .isEqualTo(new ArchiveLineFormat.Lineage(2, 41, 1764201600000L));
+        assertThat(PinSchema.KAFKA_LINEAGE.fieldNames()).containsExactlyElementsOf(ArchiveLineFormat.LINEAGE_MEMBERS);
     }
 }

@@ -1,6 +1,7 @@
 package dev.pinpipe.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.pinpipe.core.ArchiveLineFormat;
 import dev.pinpipe.core.PinFields;
 import dev.pinpipe.core.PinJson;
 import java.io.BufferedReader;
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * @param lines     pin lines across them
  * @param perPin    unique_id → lines holding it
  * @param perRecord "partition/offset" of the Kafka record a line came from → lines holding it; more than
- *                  one line for a record is a doubled archive, whatever the pin
+ *                  one line for a record is a doubled archive, whatever the pin ("?/?" for lines without lineage)
  * @param rawById   unique_id → the last raw line seen (for the demo's raw-beside-clean table)
  * @param dates     the {@code dt=} folders present
  */
@@ -69,9 +70,9 @@ public record ArchiveCensus(int objects, long lines, Map<String, Integer> perPin
                         lines++;
                         JsonNode node = PinJson.parse(line);
                         String id = text(node.get(PinFields.UNIQUE_ID));
-                        JsonNode kafka = node.path("_kafka");
+                        ArchiveLineFormat.Lineage lineage = ArchiveLineFormat.lineage(node);
                         perPin.merge(id, 1, Integer::sum);
-                        perRecord.merge(kafka.path("partition").asText("?") + "/" + kafka.path("offset").asText("?"), 1, Integer::sum);
+                        perRecord.merge(lineage == null ? "?/?" : lineage.partition() + "/" + lineage.offset(), 1, Integer::sum);
                         rawById.put(id, line);
                     }
                 }
