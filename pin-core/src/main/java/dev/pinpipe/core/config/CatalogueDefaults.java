@@ -13,6 +13,8 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 public final class CatalogueDefaults implements CommandLine.IDefaultValueProvider {
 
+    private static final String PREFIX = "PINPIPE_";
+
     private final Function<String, String> env;
 
     public CatalogueDefaults() {
@@ -29,7 +31,8 @@ public final class CatalogueDefaults implements CommandLine.IDefaultValueProvide
 
     @Override
     public String defaultValue(ArgSpec spec) {
-        if (!(spec instanceof OptionSpec option) || option.descriptionKey().isEmpty()) {
+        // other keys are picocli's own (mixinStandardHelpOptions' --help/--version) or a resource bundle's
+        if (!(spec instanceof OptionSpec option) || !option.descriptionKey().startsWith(PREFIX)) {
             return null;
         }
         Setting setting = Settings.named(option.descriptionKey());

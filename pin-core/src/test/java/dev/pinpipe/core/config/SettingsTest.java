@@ -52,7 +52,7 @@ class SettingsTest {
                 .hasMessageContaining("set only one");
     }
 
-    @Command(name = "probe")
+    @Command(name = "probe", mixinStandardHelpOptions = true)
     static class Probe {
         @Option(names = "--topic", descriptionKey = "PINPIPE_TOPIC")
         String topic;
@@ -67,6 +67,9 @@ class SettingsTest {
                 .parseArgs("--bootstrap", "flag:1");
         assertThat(probe.topic).isEqualTo("FromEnv");
         assertThat(probe.bootstrap).as("a flag wins").isEqualTo("flag:1");
+        assertThat(new CommandLine(new Probe()).setDefaultValueProvider(new CatalogueDefaults(Map.of()))
+                .setOut(new java.io.PrintWriter(new java.io.StringWriter())).execute("--help"))
+                .as("--help, whose descriptionKey is picocli's own").isZero();
     }
 
     @Test
