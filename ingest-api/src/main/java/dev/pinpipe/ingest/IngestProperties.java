@@ -3,12 +3,11 @@ package dev.pinpipe.ingest;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The API's own settings ({@code pinpipe.ingest.*}); the producer itself is configured under
- * {@code spring.kafka.producer.*}.
+ * The API's own settings ({@code pinpipe.ingest.*}), each from its {@code PINPIPE_…} variable in application.yml
+ * (defaults: pin-core's settings catalogue); the producer itself is configured under {@code spring.kafka.producer.*}.
  *
  * @param topic            where accepted pins are published
  * @param maxBodySize      largest body {@code POST /pin} reads (larger → 413)
@@ -24,13 +23,13 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("pinpipe.ingest")
 public record IngestProperties(
-        @DefaultValue("PinterestTopic") String topic,
-        @DefaultValue("1000KB") DataSize maxBodySize,
-        @DefaultValue("16MB") DataSize maxBatchBodySize,
-        @DefaultValue("10000") int maxBatchPins,
-        @DefaultValue("4s") Duration ackTimeout,
-        @DefaultValue("2s") Duration retryAfter,
-        @DefaultValue("2s") Duration healthTimeout,
+        String topic,
+        DataSize maxBodySize,
+        DataSize maxBatchBodySize,
+        int maxBatchPins,
+        Duration ackTimeout,
+        Duration retryAfter,
+        Duration healthTimeout,
         String apiKey,
         Path apiKeyFile) {
 

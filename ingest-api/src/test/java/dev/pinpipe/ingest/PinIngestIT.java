@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinValidator;
+import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.emulator.EmulatorMain;
 import dev.pinpipe.emulator.PinGenerator;
 import dev.pinpipe.localstack.LocalStack;
@@ -38,7 +39,8 @@ import picocli.CommandLine;
         properties = {"pinpipe.ingest.max-batch-pins=50", "pinpipe.ingest.max-body-size=64KB", "pinpipe.ingest.max-batch-body-size=1MB"})
 class PinIngestIT {
 
-    static final String TOPIC = "PinterestTopic";
+    /** The topic the API publishes to, as it reads it (and the local stack creates it). */
+    static final String TOPIC = Settings.TOPIC.value(System::getenv);
     static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
     @DynamicPropertySource

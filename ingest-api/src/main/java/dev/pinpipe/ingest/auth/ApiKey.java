@@ -1,20 +1,24 @@
 package dev.pinpipe.ingest.auth;
 
 import dev.pinpipe.core.Secrets;
+import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.ingest.IngestProperties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * The key clients must send in {@value #HEADER}, from {@code PINPIPE_API_KEY} or the file
- * {@code PINPIPE_API_KEY_FILE} names (one of them, never both). Holds the bytes only: no
+ * The key clients must send in {@value #HEADER}, from {@link Settings#API_KEY} or the file its
+ * {@code _FILE} variable names (one of them, never both). Holds the bytes only: no
  * {@code toString}, message or log shows them.
  */
 public final class ApiKey {
 
     /** The request header that carries the key. */
     public static final String HEADER = "X-API-Key";
+
+    /** How messages name the two settings. */
+    static final String SETTINGS = Settings.API_KEY.variable() + " or " + Settings.API_KEY.variable() + Secrets.FILE_SUFFIX;
 
     private final byte[] key;
 
@@ -30,7 +34,7 @@ public final class ApiKey {
     public static Optional<ApiKey> of(IngestProperties properties) {
         String key;
         try {
-            key = Secrets.resolve("PINPIPE_API_KEY", properties.apiKey(),
+            key = Secrets.resolve(Settings.API_KEY.variable(), properties.apiKey(),
                     properties.apiKeyFile() == null ? null : properties.apiKeyFile().toString());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage(), e);
@@ -41,7 +45,7 @@ public final class ApiKey {
         // a header value loses surrounding blanks
         key = key.strip();
         if (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalStateException("the API key (PINPIPE_API_KEY or PINPIPE_API_KEY_FILE)"
+            throw new IllegalStateException("the API key (" + SETTINGS + ")"
                     + " must be one or more visible ASCII characters (no spaces or control characters)");
         }
         return Optional.of(new ApiKey(key.getBytes(StandardCharsets.US_ASCII)));

@@ -32,7 +32,7 @@ public class ApiKeyConfig {
             registration.setEnabled(false);
             // a disabled registration still describes its filter
             registration.setFilter(new ApiKeyFilter(null, problems));
-            log.info("no API key configured (PINPIPE_API_KEY, PINPIPE_API_KEY_FILE): POST /pin and /pins are open");
+            log.info("no API key configured ({}): POST /pin and /pins are open", ApiKey.SETTINGS);
             return registration;
         }
         registration.setFilter(new ApiKeyFilter(key.get(), problems));
