@@ -62,7 +62,7 @@ public final class Settings {
             "S3 secret key, or the file `PINPIPE_S3_SECRET_KEY_FILE` names (not both)",
             "batch-consumer, batch job, Airflow, pipeline-check");
     public static final Setting S3_PATH_STYLE = define("PINPIPE_S3_PATH_STYLE", "true",
-            "path-style S3 addresses (`http://host/bucket/key`), as local S3 servers need", "batch-consumer");
+            "path-style S3 addresses (`http://host/bucket/key`), as local S3 servers need", "batch-consumer, pipeline-check");
     public static final Setting S3_CHECKSUMS = define("PINPIPE_S3_CHECKSUMS", "when-required",
             "`when-required` or `when-supported` (the SDK's CRC32 on every PUT; the `aws` profile's)", "batch-consumer");
     public static final Setting S3_SIGN_PAYLOAD_OVER_HTTP = define("PINPIPE_S3_SIGN_PAYLOAD_OVER_HTTP", "false",
@@ -167,7 +167,7 @@ public final class Settings {
     // --- the launcher and the local cluster ---
 
     public static final Setting HOME = define("PINPIPE_HOME", ".pinpipe", "runtime data, logs, checkpoints",
-            "launcher, local stack, stream job");
+            "launcher, local stack, stream job, pipeline-check");
     public static final Setting SPARK_HOME = define("PINPIPE_SPARK_HOME", "spark-home/target/spark-home",
             "the `SPARK_HOME` of the local Spark standalone cluster (built by the `spark-home` module when missing)",
             "launcher (`--cluster`)");
