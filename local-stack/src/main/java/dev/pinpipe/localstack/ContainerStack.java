@@ -45,18 +45,18 @@ final class ContainerStack {
                 .withPassword(Endpoints.DB_PASSWORD);
         return List.of(
                 new ContainerServer("kafka", kafka, endpoints.kafkaPort(), KAFKA_PORT,
-                        c -> Topics.create(endpoints.kafkaBootstrap(), partitions)),
-                new ContainerServer("s3", minio, endpoints.s3Port(), MINIO_PORT, ContainerStack::createBucket),
+                        c -> Topics.create(endpoints.kafkaBootstrap(), endpoints.names().topics(), partitions)),
+                new ContainerServer("s3", minio, endpoints.s3Port(), MINIO_PORT, c -> createBucket(c, endpoints.names().bucket())),
                 new ContainerServer("postgres", postgres, endpoints.pgPort(), POSTGRES_PORT,
                         c -> migrate(endpoints)));
     }
 
     /** With the MinIO client inside the image: no S3 SDK in this module just to make one bucket. */
-    private static void createBucket(GenericContainer<?> minio) throws Exception {
+    private static void createBucket(GenericContainer<?> minio, String name) throws Exception {
         ExecResult alias = minio.execInContainer("mc", "alias", "set", "local", "http://127.0.0.1:" + MINIO_PORT,
                 Endpoints.S3_ACCESS_KEY, Endpoints.S3_SECRET_KEY);
         ExecResult bucket = alias.getExitCode() != 0 ? alias
-                : minio.execInContainer("mc", "mb", "--ignore-existing", "local/" + Endpoints.BUCKET);
+                : minio.execInContainer("mc", "mb", "--ignore-existing", "local/" + name);
         if (bucket.getExitCode() != 0) {
             throw new IllegalStateException("mc failed: " + bucket.getStdout() + bucket.getStderr());
         }

@@ -1,5 +1,6 @@
 package dev.pinpipe.localstack;
 
+import dev.pinpipe.core.config.Settings;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -20,13 +21,14 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A running local stack — a child JVM ({@link LocalStackMain}) that runs Kafka, S3 and PostgreSQL as
- * processes of their own — and its endpoints. JDK only, so any test classpath (Spring's, Spark's) can
- * hold it: the servers' own dependencies live only in the child.
+ * processes of their own — and its endpoints. JDK and pin-core's catalogue only, so any test classpath
+ * (Spring's, Spark's) can hold it: the servers' own dependencies live only in the child.
  *
  * <p>The child reads control commands from its stdin and exits when that ends, so even a test JVM that
  * is killed outright leaves no server behind.
@@ -36,9 +38,7 @@ public final class LocalStack implements AutoCloseable {
     private static final String CLASSPATH_RESOURCE = "/META-INF/pinpipe/local-stack.classpath";
     private static final long START_TIMEOUT_SECONDS = Long.getLong("pinpipe.localstack.start-timeout", 180);
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
-    /** How many Kafka brokers the stack runs (1, or a cluster: 3), from the settings or this JVM's environment. */
-    public static final String BROKERS_VARIABLE = "PINPIPE_KAFKA_BROKERS";
-    private static final Pattern BOOTSTRAP_HOST = Pattern.compile("\"PINPIPE_KAFKA_BOOTSTRAP\":\"([^\",]+):\\d+[,\"]");
+    private static final Pattern BOOTSTRAP_HOST = Pattern.compile("\"" + Settings.KAFKA_BOOTSTRAP.variable() + "\":\"([^\",]+):\\d+[,\"]");
 
     private Endpoints endpoints;   // host as the child reports it (a remote Docker engine's host in containers mode)
     private final Path dataDir;
@@ -72,7 +72,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * {@link #launch(Path, Path, String)} with {@code PINPIPE_*} settings of the stack itself given to its
-     * process (e.g. {@code PINPIPE_PG_SYNCHRONOUS_COMMIT}), over what this JVM's environment says.
+     * process (e.g. {@code PINPIPE_PG_SYNCHRONOUS_COMMIT}, {@code PINPIPE_KAFKA_BROKERS}, {@code PINPIPE_TOPIC}),
+     * over what this JVM's environment says.
      */
     public static LocalStack launch(Path dataDir, Path logFile, String engine, Map<String, String> settings) {
         String option = Engine.parse(engine, "the engine").option();   // a wrong name fails here, not in the child
@@ -81,11 +82,12 @@ public final class LocalStack implements AutoCloseable {
             // PostgreSQL may run as another user (root cannot run it) and must reach its folder inside
             Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            int brokers = Integer.parseInt(settings.getOrDefault(BROKERS_VARIABLE,
-                    System.getenv().getOrDefault(BROKERS_VARIABLE, "1")).trim());
+            // the child's environment: it resolves the same settings from it
+            Function<String, String> env = variable -> settings.containsKey(variable) ? settings.get(variable) : System.getenv(variable);
+            int brokers = Settings.KAFKA_BROKERS.intValue(env);
             int[] ports = FreePorts.pick(2);
             int kafkaPort = FreePorts.pickConsecutive(brokers, ports);
-            Endpoints endpoints = new Endpoints("127.0.0.1", kafkaPort, ports[0], ports[1], brokers);
+            Endpoints endpoints = new Endpoints("127.0.0.1", kafkaPort, ports[0], ports[1], brokers, Endpoints.Names.from(env));
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx768m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -104,7 +106,7 @@ public final class LocalStack implements AutoCloseable {
             LocalStack stack = new LocalStack(endpoints, dataDir, logFile, process);
             stack.pumpOutput();
             String ready = stack.awaitAnswer(LocalStackMain.READY, START_TIMEOUT_SECONDS, "start");
-            stack.endpoints = new Endpoints(reportedHost(ready), endpoints.kafkaPort(), endpoints.s3Port(), endpoints.pgPort(), brokers);
+            stack.endpoints = endpoints.at(reportedHost(ready));
             return stack;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -115,9 +117,19 @@ public final class LocalStack implements AutoCloseable {
         return endpoints;
     }
 
-    /** {@code 127.0.0.1:<port>} (one per broker, comma-separated); topics {@code PinterestTopic} and {@code PinterestTopic.DLT} exist. */
+    /** {@code 127.0.0.1:<port>} (one per broker, comma-separated); topics {@link #topic()} and {@link #deadLetterTopic()} exist. */
     public String kafkaBootstrap() {
         return endpoints.kafkaBootstrap();
+    }
+
+    /** The pin topic: {@code PINPIPE_TOPIC} of the stack's environment, else the catalogue's. */
+    public String topic() {
+        return endpoints.names().topic();
+    }
+
+    /** The dead-letter topic: {@code PINPIPE_DLT_TOPIC}, else the topic's name + {@code .DLT}. */
+    public String deadLetterTopic() {
+        return endpoints.names().deadLetterTopic();
     }
 
     /** {@code http://127.0.0.1:<port>}, path-style; bucket {@link #bucket()} exists. */
@@ -138,7 +150,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String bucket() {
-        return Endpoints.BUCKET;
+        return endpoints.names().bucket();
     }
 
     /** Database {@code pinterest} with pin-core's schema migrated. */
@@ -154,7 +166,7 @@ public final class LocalStack implements AutoCloseable {
         return Endpoints.DB_PASSWORD;
     }
 
-    /** Every PINPIPE_* variable pointing at this stack, for child processes. */
+    /** Every PINPIPE_* variable pointing at this stack (its endpoints, topics and bucket), for child processes. */
     public Map<String, String> env() {
         return endpoints.env();
     }

@@ -23,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import dev.pinpipe.core.config.CatalogueDefaults;
+import dev.pinpipe.core.config.Settings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,28 +49,31 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--fresh", description = "delete the data dir first")
     boolean fresh;
 
-    @Option(names = "--kafka-port", defaultValue = "${env:PINPIPE_KAFKA_PORT:-9092}", description = "Kafka port (env PINPIPE_KAFKA_PORT, default ${DEFAULT-VALUE})")
+    // defaults: the variable named by descriptionKey, else the catalogue's default (CatalogueDefaults)
+    @Option(names = "--kafka-port", descriptionKey = "PINPIPE_KAFKA_PORT", description = "Kafka port (env PINPIPE_KAFKA_PORT, default ${DEFAULT-VALUE})")
     int kafkaPort;
 
-    @Option(names = "--s3-port", defaultValue = "${env:PINPIPE_S3_PORT:-9000}", description = "S3 port (env PINPIPE_S3_PORT, default ${DEFAULT-VALUE})")
+    @Option(names = "--s3-port", descriptionKey = "PINPIPE_S3_PORT", description = "S3 port (env PINPIPE_S3_PORT, default ${DEFAULT-VALUE})")
     int s3Port;
 
-    @Option(names = "--pg-port", defaultValue = "${env:PINPIPE_PG_PORT:-5432}", description = "PostgreSQL port (env PINPIPE_PG_PORT, default ${DEFAULT-VALUE})")
+    @Option(names = "--pg-port", descriptionKey = "PINPIPE_PG_PORT", description = "PostgreSQL port (env PINPIPE_PG_PORT, default ${DEFAULT-VALUE})")
     int pgPort;
 
-    @Option(names = "--kafka-brokers", defaultValue = "${env:PINPIPE_KAFKA_BROKERS:-1}",
+    @Option(names = "--kafka-brokers", descriptionKey = "PINPIPE_KAFKA_BROKERS",
             description = "Kafka brokers, each a process of its own on consecutive ports from --kafka-port (env PINPIPE_KAFKA_BROKERS, "
                     + "default ${DEFAULT-VALUE}; 3 = a cluster: topics replicated 3 times, min.insync.replicas=2)")
     int kafkaBrokers;
 
-    @Option(names = "--partitions", defaultValue = "3", description = "partitions of PinterestTopic and its DLT (default ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", descriptionKey = "PINPIPE_TOPIC_PARTITIONS",
+            description = "partitions of the topic and its DLT, named by PINPIPE_TOPIC and PINPIPE_DLT_TOPIC"
+                    + " (env PINPIPE_TOPIC_PARTITIONS, default ${DEFAULT-VALUE})")
     int partitions;
 
     @Option(names = "--engine", defaultValue = "embedded", paramLabel = "embedded|containers",
             description = "the embedded servers, or Docker containers through Testcontainers, which need a Docker engine (default ${DEFAULT-VALUE}; the test extension passes $PINPIPE_TEST_STACK, default embedded too)")
     Engine engine;
 
-    @Option(names = "--pg-synchronous-commit", defaultValue = "${env:PINPIPE_PG_SYNCHRONOUS_COMMIT:-on}", paramLabel = "on|off",
+    @Option(names = "--pg-synchronous-commit", descriptionKey = "PINPIPE_PG_SYNCHRONOUS_COMMIT", paramLabel = "on|off",
             description = "PostgreSQL's synchronous_commit (env PINPIPE_PG_SYNCHRONOUS_COMMIT, default ${DEFAULT-VALUE}): "
                     + "on = a commit returns once its WAL is on disk; off = faster commits that a server crash can take back")
     String pgSynchronousCommit;
@@ -89,14 +94,20 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--cluster-id", hidden = true, description = "with --serve kafka: the id a new log dir is formatted with")
     String clusterId;
 
+    @Option(names = "--bucket", hidden = true, description = "with --serve s3: the bucket to create (the stack passes PINPIPE_S3_BUCKET's)")
+    String bucket;
+
     @Option(names = "--control-stdin", description = "read 'stop|start kafka|s3|postgres' lines from stdin, answer 'OK <command>', exit at end of input")
     boolean controlStdin;
 
+    /** The topics and the bucket the stack creates: the same variables every process reads. */
+    private final Endpoints.Names names = Endpoints.Names.from(System::getenv);
     private final PrintStream out = System.out;
 
     public static void main(String[] args) {
         quietLogging();
-        System.exit(new CommandLine(new LocalStackMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(new CommandLine(new LocalStackMain()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setDefaultValueProvider(new CatalogueDefaults()).execute(args));
     }
 
     @Override
@@ -105,7 +116,8 @@ public final class LocalStackMain implements Callable<Integer> {
             return serveOne();
         }
         if (!List.of("on", "off").contains(pgSynchronousCommit)) {
-            System.err.println("local-stack: --pg-synchronous-commit (PINPIPE_PG_SYNCHRONOUS_COMMIT) is 'on' or 'off', not '" + pgSynchronousCommit + "'");
+            System.err.println("local-stack: --pg-synchronous-commit (" + Settings.PG_SYNCHRONOUS_COMMIT.variable()
+                    + ") is 'on' or 'off', not '" + pgSynchronousCommit + "'");
             return 2;
         }
         String busy = busyPort(HOST);
@@ -128,21 +140,21 @@ public final class LocalStackMain implements Callable<Integer> {
         ServerSet servers;
         if (choice.engine() == Engine.CONTAINERS) {
             if (kafkaBrokers != 1) {
-                System.err.println("local-stack: the containers engine runs one Kafka broker (PINPIPE_KAFKA_BROKERS=1)");
+                System.err.println("local-stack: the containers engine runs one Kafka broker (" + Settings.KAFKA_BROKERS.variable() + "=1)");
                 return 2;
             }
-            endpoints = new Endpoints(ContainerStack.host(), kafkaPort, s3Port, pgPort);
+            endpoints = new Endpoints(ContainerStack.host(), kafkaPort, s3Port, pgPort, 1, names);
             servers = new ServerSet(ContainerStack.servers(endpoints, partitions), () -> { });
             where = "in the containers, removed at exit";
         } else {
             Path data = embeddedDataDir();
-            Endpoints at = new Endpoints(HOST, kafkaPort, s3Port, pgPort, kafkaBrokers);
+            Endpoints at = new Endpoints(HOST, kafkaPort, s3Port, pgPort, kafkaBrokers, names);
             endpoints = at;
             List<LocalServer> list = new ArrayList<>(kafkaNodes(at, data));
             list.add(new ServerProcess("s3", "s3", "384m", List.of("--s3-port", Integer.toString(s3Port),
-                    "--data-dir", data.resolve("s3").toString())));
+                    "--bucket", names.bucket(), "--data-dir", data.resolve("s3").toString())));
             list.add(new PostgresServer(HOST, pgPort, data.resolve("postgres"), pgSynchronousCommit));
-            servers = new ServerSet(list, () -> Topics.create(at.kafkaBootstrap(), partitions, kafkaBrokers));
+            servers = new ServerSet(list, () -> Topics.create(at.kafkaBootstrap(), names.topics(), partitions, kafkaBrokers));
             where = data.toString();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(servers::stopAll, "local-stack-shutdown"));
@@ -207,7 +219,7 @@ public final class LocalStackMain implements Callable<Integer> {
             case "kafka" -> new KafkaBroker(HOST, nodeId, kafkaPort, controllerPort,
                     voters != null ? voters : nodeId + "@" + HOST + ":" + controllerPort,
                     clusterId != null ? clusterId : org.apache.kafka.common.Uuid.randomUuid().toString(), kafkaBrokers, dir, partitions);
-            case "s3" -> new S3Server(HOST, s3Port, dir);
+            case "s3" -> new S3Server(HOST, s3Port, dir, bucket != null ? bucket : names.bucket());
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--serve takes kafka or s3, not " + serve);
         };
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -227,7 +239,7 @@ public final class LocalStackMain implements Callable<Integer> {
     }
 
     private Path embeddedDataDir() throws IOException {
-        Path data = (dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("PINPIPE_HOME", ".pinpipe"), "data")).toAbsolutePath();
+        Path data = (dataDir != null ? dataDir : Path.of(Settings.HOME.value(System::getenv), "data")).toAbsolutePath();
         if (fresh) {
             Dirs.deleteTree(data);
         }
@@ -240,10 +252,11 @@ public final class LocalStackMain implements Callable<Integer> {
     private void printReady(Endpoints e, String data) {
         double seconds = (System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1000.0;
         out.printf(Locale.ROOT, "pinpipe local stack ready in %.1f s (data: %s)%n", seconds, data);
-        out.printf("  Kafka      bootstrap %s   topics %s (%d partitions), %s%n", e.kafkaBootstrap(), Endpoints.TOPIC, partitions, Endpoints.DEAD_LETTER_TOPIC);
+        out.printf("  Kafka      bootstrap %s   topics %s (%d partitions), %s%n", e.kafkaBootstrap(), e.names().topic(), partitions,
+                e.names().deadLetterTopic());
         // secrets stay out of the output: they are the PINPIPE_* defaults in docs/configuration.md
         out.printf("  S3         endpoint %s   region %s, path-style, access key %s, bucket %s%n",
-                e.s3Endpoint(), Endpoints.S3_REGION, Endpoints.S3_ACCESS_KEY, Endpoints.BUCKET);
+                e.s3Endpoint(), Endpoints.S3_REGION, Endpoints.S3_ACCESS_KEY, e.names().bucket());
         out.printf("  PostgreSQL %s   user %s, synchronous_commit=%s%n", e.jdbcUrl(), Endpoints.DB_USER,
                 data.startsWith("in the containers") ? "on" : pgSynchronousCommit);
         out.printf("  psql       %s%n", e.psqlCommand());
@@ -272,17 +285,19 @@ public final class LocalStackMain implements Callable<Integer> {
 
     private String busyPort(String host) {
         Map<String, Integer> ports = new LinkedHashMap<>();
+        String kafka = Settings.KAFKA_PORT.variable();
         for (int i = 1; i < kafkaBrokers; i++) {
-            ports.put("PINPIPE_KAFKA_PORT (+" + i + ", broker " + (i + 1) + ")", kafkaPort + i);
+            ports.put(kafka + " (+" + i + ", broker " + (i + 1) + ")", kafkaPort + i);
         }
-        ports.put("PINPIPE_KAFKA_PORT", kafkaPort);
-        ports.put("PINPIPE_S3_PORT", s3Port);
-        ports.put("PINPIPE_PG_PORT", pgPort);
+        ports.put(kafka, kafkaPort);
+        ports.put(Settings.S3_PORT.variable(), s3Port);
+        ports.put(Settings.PG_PORT.variable(), pgPort);
         for (Map.Entry<String, Integer> e : ports.entrySet()) {
             try (ServerSocket ignored = new ServerSocket(e.getValue(), 1, InetAddress.getByName(host))) {
                 // free
             } catch (IOException inUse) {
-                String flag = "--" + e.getKey().substring("PINPIPE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
+                String variable = e.getKey().split(" ")[0];
+                String flag = "--" + variable.substring("PINPIPE_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
                 return "local-stack: port " + e.getValue() + " is already in use; set " + e.getKey() + " (or " + flag + ") to a free port";
             }
         }

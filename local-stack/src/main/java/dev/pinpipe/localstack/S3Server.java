@@ -18,12 +18,15 @@ final class S3Server implements LocalServer {
     private final String host;
     private final int port;
     private final Path dir;
+    private final String bucket;
     private S3Proxy proxy;
 
-    S3Server(String host, int port, Path dir) {
+    /** @param bucket created at start when missing */
+    S3Server(String host, int port, Path dir, String bucket) {
         this.host = host;
         this.port = port;
         this.dir = dir;
+        this.bucket = bucket;
     }
 
     @Override
@@ -38,8 +41,8 @@ final class S3Server implements LocalServer {
         }
         Files.createDirectories(dir);
         BlobStore store = new FilesystemNio2BlobStore(dir.toString());
-        if (!store.containerExists(Endpoints.BUCKET)) {
-            store.createContainer(Endpoints.BUCKET);
+        if (!store.containerExists(bucket)) {
+            store.createContainer(bucket);
         }
         S3Proxy started = S3Proxy.builder()
                 .blobStore(store)

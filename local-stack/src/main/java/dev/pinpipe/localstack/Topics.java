@@ -19,23 +19,23 @@ final class Topics {
     private Topics() {
     }
 
-    /** {@link #create(String, int, int)} on a single broker. */
-    static void create(String bootstrap, int partitions) throws Exception {
-        create(bootstrap, partitions, 1);
+    /** {@link #create(String, List, int, int)} on a single broker. */
+    static void create(String bootstrap, List<String> topics, int partitions) throws Exception {
+        create(bootstrap, topics, partitions, 1);
     }
 
     /**
-     * Creates {@code PinterestTopic} and its DLT with {@code partitions} each on a cluster of
+     * Creates the pin topic and its DLT ({@code topics}) with {@code partitions} each on a cluster of
      * {@code brokers} (replication factor min(3, brokers), {@code min.insync.replicas} one less when
      * replicated) and waits for a leader on every partition.
      */
-    static void create(String bootstrap, int partitions, int brokers) throws Exception {
+    static void create(String bootstrap, List<String> topics, int partitions, int brokers) throws Exception {
         short replicas = (short) Math.min(3, brokers);
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
             // the DLT gets as many partitions as the topic: the recoverer keeps a record's partition
-            for (String topic : List.of(Endpoints.TOPIC, Endpoints.DEAD_LETTER_TOPIC)) {
+            for (String topic : topics) {
                 NewTopic spec = new NewTopic(topic, partitions, replicas)
                         .configs(Map.of("min.insync.replicas", Integer.toString(minInSync(brokers))));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -55,7 +55,7 @@ final class Topics {
                     }
                 }
             }
-            awaitLeaders(admin);
+            awaitLeaders(admin, topics);
         }
     }
 
@@ -70,12 +70,12 @@ final class Topics {
         return brokers >= 3 ? 2 : 1;
     }
 
-    /** Until the broker's metadata has both topics with a leader on every partition: producers can send right away. */
-    private static void awaitLeaders(Admin admin) throws Exception {
+    /** Until the broker's metadata has the topics with a leader on every partition: producers can send right away. */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
             try {
-                boolean led = admin.describeTopics(List.of(Endpoints.TOPIC, Endpoints.DEAD_LETTER_TOPIC)).allTopicNames()
+                boolean led = admin.describeTopics(topics).allTopicNames()
                         .get(10, TimeUnit.SECONDS).values().stream()
                         .flatMap(t -> t.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());

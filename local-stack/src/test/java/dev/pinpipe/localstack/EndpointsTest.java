@@ -2,6 +2,8 @@ package dev.pinpipe.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pinpipe.core.config.Settings;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EndpointsTest {
@@ -9,7 +11,7 @@ class EndpointsTest {
     private final Endpoints endpoints = new Endpoints("127.0.0.1", 9092, 9000, 5432);
 
     @Test
-    void defaultPortsGiveTheNamesMdDefaults() {
+    void defaultPortsGiveTheCatalogueDefaults() {
         assertThat(endpoints.env())
                 .containsEntry("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
                 .containsEntry("PINPIPE_S3_ENDPOINT", "http://127.0.0.1:9000")
@@ -19,7 +21,22 @@ class EndpointsTest {
                 .containsEntry("PINPIPE_S3_BUCKET", "pinterestdata")
                 .containsEntry("PINPIPE_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/pinterest")
                 .containsEntry("PINPIPE_DB_USER", "pinpipe")
-                .containsEntry("PINPIPE_DB_PASSWORD", "pinpipe");
+                .containsEntry("PINPIPE_DB_PASSWORD", "pinpipe")
+                .containsEntry("PINPIPE_TOPIC", "PinterestTopic")
+                .containsEntry("PINPIPE_DLT_TOPIC", "PinterestTopic.DLT");
+        assertThat(endpoints.env().keySet()).allMatch(Settings::isKnown);
+    }
+
+    @Test
+    void namesComeFromTheEnvironmentTheDeadLetterTopicFollowingTheTopic() {
+        Endpoints.Names names = Endpoints.Names.from(Map.of("PINPIPE_TOPIC", "Other", "PINPIPE_S3_BUCKET", "elsewhere")::get);
+        assertThat(names).isEqualTo(new Endpoints.Names("Other", "Other.DLT", "elsewhere"));
+        assertThat(new Endpoints("127.0.0.1", 9092, 9000, 5432, 1, names).env())
+                .containsEntry("PINPIPE_TOPIC", "Other")
+                .containsEntry("PINPIPE_DLT_TOPIC", "Other.DLT")
+                .containsEntry("PINPIPE_S3_BUCKET", "elsewhere");
+        assertThat(Endpoints.Names.from(Map.of("PINPIPE_TOPIC", "Other", "PINPIPE_DLT_TOPIC", "Dead")::get).deadLetterTopic())
+                .isEqualTo("Dead");
     }
 
     @Test

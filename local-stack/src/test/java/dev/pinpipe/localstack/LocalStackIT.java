@@ -35,9 +35,9 @@ class LocalStackIT {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
         try (Admin admin = Admin.create(p)) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of("PinterestTopic", "PinterestTopic.DLT")).allTopicNames().get();
-            assertThat(topics.get("PinterestTopic").partitions()).hasSize(3);
-            assertThat(topics.get("PinterestTopic.DLT").partitions()).hasSize(3);
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of(stack.topic(), stack.deadLetterTopic())).allTopicNames().get();
+            assertThat(topics.get(stack.topic()).partitions()).hasSize(3);
+            assertThat(topics.get(stack.deadLetterTopic()).partitions()).hasSize(3);
         }
     }
 
@@ -46,10 +46,10 @@ class LocalStackIT {
         String key = UUID.randomUUID().toString();
         RecordMetadata sent;
         try (KafkaProducer<String, String> producer = Clients.producer(stack)) {
-            sent = producer.send(new ProducerRecord<>("PinterestTopic", key, "{\"unique_id\":\"" + key + "\"}")).get();
+            sent = producer.send(new ProducerRecord<>(stack.topic(), key, "{\"unique_id\":\"" + key + "\"}")).get();
         }
         try (KafkaConsumer<String, String> consumer = Clients.consumer(stack, "it-" + key)) {
-            consumer.subscribe(List.of("PinterestTopic"));
+            consumer.subscribe(List.of(stack.topic()));
             List<ConsumerRecord<String, String>> seen = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seen.stream().noneMatch(r -> key.equals(r.key())) && System.nanoTime() < deadline) {
@@ -95,7 +95,9 @@ class LocalStackIT {
                 .containsEntry("PINPIPE_KAFKA_BOOTSTRAP", stack.kafkaBootstrap())
                 .containsEntry("PINPIPE_S3_ENDPOINT", stack.s3Endpoint())
                 .containsEntry("PINPIPE_JDBC_URL", stack.jdbcUrl())
-                .containsEntry("PINPIPE_S3_BUCKET", "pinterestdata")
+                .containsEntry("PINPIPE_S3_BUCKET", stack.bucket())
+                .containsEntry("PINPIPE_TOPIC", stack.topic())
+                .containsEntry("PINPIPE_DLT_TOPIC", stack.deadLetterTopic())
                 .containsKeys("PINPIPE_S3_REGION", "PINPIPE_S3_ACCESS_KEY", "PINPIPE_S3_SECRET_KEY", "PINPIPE_DB_USER", "PINPIPE_DB_PASSWORD");
         assertThat(LocalStackExtension.stack()).isSameAs(stack);
     }

@@ -37,7 +37,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class LocalStackRestartIT {
 
-    private static final TopicPartition PARTITION = new TopicPartition("PinterestTopic", 0);
     private static final String GROUP = "restart-it";
     private static final String OBJECT = "pins/dt=2026-11-27/restart-it.json";
     private static final List<String> VALUES = List.of("v0", "v1", "v2", "v3");
@@ -90,14 +89,20 @@ class LocalStackRestartIT {
         }
     }
 
+    /** Partition 0 of the stack's pin topic. */
+    private static TopicPartition partition(LocalStack stack) {
+        return new TopicPartition(stack.topic(), 0);
+    }
+
     private static void write(LocalStack stack) throws Exception {
+        TopicPartition partition = partition(stack);
         try (KafkaProducer<String, String> producer = Clients.producer(stack)) {
             for (String value : VALUES) {
-                producer.send(new ProducerRecord<>(PARTITION.topic(), PARTITION.partition(), "k", value)).get();
+                producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), "k", value)).get();
             }
         }
         try (KafkaConsumer<String, String> consumer = Clients.consumer(stack, GROUP)) {
-            consumer.commitSync(Map.of(PARTITION, new OffsetAndMetadata(2)));
+            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(2)));
         }
         try (S3Client s3 = Clients.s3(stack)) {
             s3.putObject(b -> b.bucket(stack.bucket()).key(OBJECT), RequestBody.fromString("kept\n"));
@@ -137,16 +142,17 @@ class LocalStackRestartIT {
     }
 
     private static void assertDataKept(LocalStack stack) throws Exception {
+        TopicPartition partition = partition(stack);
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap());
         try (Admin admin = Admin.create(p)) {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
-            assertThat(committed.get(PARTITION).offset()).isEqualTo(2);
+            assertThat(committed.get(partition).offset()).isEqualTo(2);
         }
         try (KafkaConsumer<String, String> consumer = Clients.consumer(stack, "reader-" + System.nanoTime())) {
-            consumer.assign(List.of(PARTITION));
-            consumer.seekToBeginning(List.of(PARTITION));
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
             List<String> values = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (values.size() < VALUES.size() && System.nanoTime() < deadline) {
