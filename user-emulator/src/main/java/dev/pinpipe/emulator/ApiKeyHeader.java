@@ -1,6 +1,6 @@
 package dev.pinpipe.emulator;
 
-import dev.pinpipe.core.Secrets;
+import dev.pinpipe.core.config.Settings;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,7 +22,7 @@ final class ApiKeyHeader {
     }
 
     static Optional<String> from(Map<String, String> env) {
-        String key = Secrets.fromEnv(env, "PINPIPE_API_KEY");
+        String key = Settings.API_KEY.secretValue(env::get);
         return key == null || key.isBlank() ? Optional.empty() : Optional.of(key.strip());
     }
 }

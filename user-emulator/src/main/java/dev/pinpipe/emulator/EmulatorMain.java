@@ -1,5 +1,6 @@
 package dev.pinpipe.emulator;
 
+import dev.pinpipe.core.config.CatalogueDefaults;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +17,7 @@ import picocli.CommandLine.Option;
                 + "or replayed from an NDJSON file. Exits 1 if any pin was not acknowledged.")
 public final class EmulatorMain implements Callable<Integer> {
 
-    @Option(names = "--api", description = "the API's base URL (default: $PINPIPE_API_URL, else http://127.0.0.1:8000)",
-            defaultValue = "${env:PINPIPE_API_URL:-http://127.0.0.1:8000}")
+    @Option(names = "--api", descriptionKey = "PINPIPE_API_URL", description = "the API's base URL (env PINPIPE_API_URL, default ${DEFAULT-VALUE})")
     URI api;
 
     @Option(names = "--count", description = "pins to send (default: 1000; unlimited with --duration or --seed-mode)")
@@ -62,7 +62,12 @@ public final class EmulatorMain implements Callable<Integer> {
     private volatile boolean stopping;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new EmulatorMain()).execute(args));
+        System.exit(commandLine(new CatalogueDefaults()).execute(args));
+    }
+
+    /** The command and its {@code bench} subcommand, their defaults from {@code defaults}. */
+    static CommandLine commandLine(CommandLine.IDefaultValueProvider defaults) {
+        return new CommandLine(new EmulatorMain()).setDefaultValueProvider(defaults);
     }
 
     @Override

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         description = "Measure the ingest API: single-pin req/s and p50/p99 per concurrency, p99 at a fixed rate, pins/s through /pins.")
 public final class IngestBench implements Callable<Integer> {
 
-    @Option(names = "--api", defaultValue = "${env:PINPIPE_API_URL:-http://127.0.0.1:8000}", description = "the API's base URL")
+    @Option(names = "--api", descriptionKey = "PINPIPE_API_URL", description = "the API's base URL (env PINPIPE_API_URL, default ${DEFAULT-VALUE})")
     URI api;
 
     @Option(names = "--seconds", defaultValue = "10", description = "measured seconds per phase")
