@@ -152,10 +152,9 @@ final class ArchiveProgress {
         lastPublished = now;
     }
 
-    /** {@code <prefix without its trailing slash>_progress/<topic>+<partition>.json}: beside the archive folder, never in it. */
-    String key(String archivePrefix) {
-        String folder = archivePrefix.endsWith("/") ? archivePrefix.substring(0, archivePrefix.length() - 1) : archivePrefix;
-        return folder + "_progress/" + topic + "+" + partition + ".json";
+    /** {@code <folder><topic>+<partition>.json}, in the progress folder ({@link S3Properties#progressFolder()}). */
+    String key(String folder) {
+        return folder + topic + "+" + partition + ".json";
     }
 
     Map<String, Long> linesPerDay() {

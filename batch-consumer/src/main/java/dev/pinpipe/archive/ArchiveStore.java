@@ -13,19 +13,21 @@ final class ArchiveStore {
 
     private final S3Client s3;
     private final String bucket;
-    private final String prefix;
+    private final String archiveFolder;
+    private final String progressFolder;
 
     ArchiveStore(S3Client s3, S3Properties properties) {
         this.s3 = s3;
         this.bucket = properties.bucket();
-        this.prefix = properties.prefix();
+        this.archiveFolder = properties.archiveFolder();
+        this.progressFolder = properties.progressFolder();
     }
 
     /** Stores one object; throws the SDK's exception when S3 cannot be reached or refuses it. */
     void put(ArchiveObject object) {
         s3.putObject(PutObjectRequest.builder()
                         .bucket(bucket)
-                        .key(object.key(prefix))
+                        .key(object.key(archiveFolder))
                         .contentType(NDJSON)
                         .build(),
                 // the body is never changed once the object is closed: the SDK may read it as it is, no defensive copy
@@ -35,7 +37,7 @@ final class ArchiveStore {
     /** Replaces a partition's progress marker ({@link ArchiveProgress}); throws like {@link #put}. */
     void putProgress(ArchiveProgress progress, long now) {
         byte[] marker = progress.marker(now);
-        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(progress.key(prefix)).contentType(JSON).build(),
+        s3.putObject(PutObjectRequest.builder().bucket(bucket).key(progress.key(progressFolder)).contentType(JSON).build(),
                 RequestBody.fromBytes(marker));
     }
 }

@@ -6,7 +6,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The archiver service: {@link PinArchiver} reads {@code PinterestTopic} and writes the S3 archive. */
+/** The archiver service: {@link PinArchiver} reads the pin topic ({@code pinpipe.archive.topic}) and writes the S3 archive. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class BatchConsumerApplication {

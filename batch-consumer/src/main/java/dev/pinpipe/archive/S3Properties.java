@@ -3,12 +3,14 @@ package dev.pinpipe.archive;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.StringUtils;
 
 /**
  * Where the archive lives.
  *
  * @param bucket      the bucket
- * @param prefix      key prefix before {@code dt=...}, e.g. {@code pins/}
+ * @param prefix      the archive's folder in the bucket, e.g. {@code pins}; slashes around it are dropped,
+ *                    so {@code pins}, {@code pins/} and {@code /pins/} are the same folder
  * @param endpoint    an S3-compatible server; blank for AWS itself
  * @param region      the signing region
  * @param pathStyle   path-style addressing (needed by local servers such as s3proxy)
@@ -40,6 +42,20 @@ public record S3Properties(
 
     /** When the client adds a body checksum (the SDK's RequestChecksumCalculation / ResponseChecksumValidation). */
     public enum Checksums { WHEN_SUPPORTED, WHEN_REQUIRED }
+
+    public S3Properties {
+        prefix = prefix == null ? "" : StringUtils.trimTrailingCharacter(StringUtils.trimLeadingCharacter(prefix, '/'), '/');
+    }
+
+    /** The archive's folder as a key prefix, {@code <prefix>/} (the objects are {@code <prefix>/dt=<day>/…}); empty: the bucket's root. */
+    public String archiveFolder() {
+        return prefix.isEmpty() ? "" : prefix + "/";
+    }
+
+    /** The progress markers' folder, {@code <prefix>_progress/}: beside the archive's, never in it. */
+    public String progressFolder() {
+        return prefix + "_progress/";
+    }
 
     public boolean hasStaticCredentials() {
         return accessKey != null && !accessKey.isBlank() && secretKey != null && !secretKey.isBlank();

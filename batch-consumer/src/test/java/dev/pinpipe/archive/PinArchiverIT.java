@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.PinValidator;
+import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -725,7 +726,8 @@ class PinArchiverIT {
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.GROUP_ID_CONFIG, group + ".dlt-reader"),
                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of("PinterestTopic.DLT"));
+                // the archiver's dead-letter topic: the catalogue's, as the local stack creates it
+                consumer.subscribe(List.of(Settings.DLT_TOPIC.value(System::getenv)));
                 long deadline = System.nanoTime() + WAIT.toNanos();
                 long settled = Long.MAX_VALUE; // after the count is reached, a few more polls: a duplicate would show
                 while (System.nanoTime() < Math.min(deadline, settled)) {
