@@ -53,7 +53,7 @@ public record ArchiveCensus(int objects, long lines, Map<String, Integer> perPin
             Map<String, String> rawById = new HashMap<>();
             SortedSet<String> dates = new TreeSet<>();
             ListObjectsV2Request list = ListObjectsV2Request.builder()
-                    .bucket(env.bucket()).prefix(PipelineEnv.ARCHIVE_PREFIX).build();
+                    .bucket(env.bucket()).prefix(env.archiveKeyPrefix()).build();
             for (S3Object object : s3.listObjectsV2Paginator(list).contents()) {
                 objects++;
                 String key = object.key();
@@ -87,7 +87,7 @@ public record ArchiveCensus(int objects, long lines, Map<String, Integer> perPin
         return S3Client.builder()
                 .endpointOverride(URI.create(env.s3Endpoint()))
                 .region(Region.of(env.s3Region()))
-                .forcePathStyle(true)
+                .forcePathStyle(env.s3PathStyle())
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(env.s3AccessKey(), env.s3SecretKey())))
                 .httpClientBuilder(UrlConnectionHttpClient.builder())

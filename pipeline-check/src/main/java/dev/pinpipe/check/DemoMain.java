@@ -2,6 +2,7 @@ package dev.pinpipe.check;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinJson;
+import dev.pinpipe.core.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -78,7 +79,7 @@ public final class DemoMain implements Callable<Integer> {
             step("3/5 waiting for the S3 archive and pins_stream");
             Drain.Waited<ArchiveCensus> archive = Drain.archive(env, sent.acked(), timeout);
             clock.mark("archive (after the last ack)");
-            Drain.Waited<TableCensus> stream = Drain.table(env, "pins_stream", "stream", sent.acked(), timeout);
+            Drain.Waited<TableCensus> stream = Drain.table(env, Settings.PINS_STREAM_TABLE, "stream", sent.acked(), timeout);
             clock.mark("pins_stream (after the archive)");
 
             step("4/5 running the batch job for the archived days (./pinpipe " + String.join(" ", verb("batch")) + ")");
@@ -87,7 +88,7 @@ public final class DemoMain implements Callable<Integer> {
             for (String date : dates) {
                 launcher.require(Duration.ofMinutes(10), verb("batch", "--date", date));
             }
-            TableCensus batch = TableCensus.take(env, "pins_batch", "batch");
+            TableCensus batch = TableCensus.take(env, Settings.PINS_BATCH_TABLE, "batch");
             clock.mark("batch job");
 
             step("5/5 report");
@@ -114,7 +115,8 @@ public final class DemoMain implements Callable<Integer> {
         System.out.println("pins      sent " + (sent.acked().size() + sent.rejected().size() + sent.inDoubt().size())
                 + "  acknowledged " + sent.acked().size() + "  rejected " + sent.rejected().size()
                 + "  unanswered " + sent.inDoubt().size());
-        System.out.println("kafka     PinterestTopic records " + topic.pinRecords() + "  dead letters " + topic.deadLetters());
+        System.out.println("kafka     " + env.topic() + " records " + topic.pinRecords() + "  dead letters (" + env.deadLetterTopic() + ") "
+                + topic.deadLetters());
         System.out.println("archive   objects " + archive.objects() + "  lines " + archive.lines() + "  days " + archive.dates()
                 + "  records archived twice " + archive.doubledRecords());
         System.out.println("tables    pins_stream " + r.streamRows() + " rows  pins_batch " + r.batchRows() + " rows");
@@ -136,7 +138,7 @@ public final class DemoMain implements Callable<Integer> {
         System.out.printf("%-22s | %-40s | %s%n", "field", "raw (archive)", "clean (pins_batch)");
         try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword());
                 PreparedStatement ps = c.prepareStatement("SELECT title, follower_count, downloaded, tag_list, save_location"
-                        + " FROM pins_batch WHERE unique_id = ?::uuid")) {
+                        + " FROM " + Settings.PINS_BATCH_TABLE + " WHERE unique_id = ?::uuid")) {
             for (String id : ids) {
                 JsonNode raw = PinJson.parse(archive.rawById().get(id));
                 ps.setString(1, id);

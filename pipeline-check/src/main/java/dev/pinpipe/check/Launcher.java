@@ -1,5 +1,6 @@
 package dev.pinpipe.check;
 
+import dev.pinpipe.core.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,8 +39,9 @@ public final class Launcher {
         return all;
     }
 
+    /** {@code PINPIPE_HOME}; a relative one under the root, as the launcher takes it. */
     public Path home() {
-        return Path.of(env().getOrDefault("PINPIPE_HOME", root.resolve(".pinpipe").toString()));
+        return root.resolve(Settings.HOME.value(env()::get));
     }
 
     /** Runs a verb to completion; returns its exit code. */

@@ -1,36 +1,52 @@
 package dev.pinpipe.check;
 
+import dev.pinpipe.core.config.Settings;
 import java.util.Map;
+import java.util.function.Function;
 
-/** Where the pipeline's parts listen, read from the same PINPIPE_* variables every process reads (docs/configuration.md defaults). */
+/**
+ * Where the pipeline's parts listen and what they name, read from the same PINPIPE_* variables every
+ * process reads, with the catalogue's defaults ({@link Settings}).
+ *
+ * @param archivePrefix the archive's folder in the bucket, without a trailing slash ({@code PINPIPE_S3_PREFIX})
+ */
 public record PipelineEnv(
         String kafkaBootstrap,
+        String topic,
+        String deadLetterTopic,
         String s3Endpoint,
         String s3Region,
         String s3AccessKey,
         String s3SecretKey,
+        boolean s3PathStyle,
         String bucket,
+        String archivePrefix,
         String jdbcUrl,
         String dbUser,
         String dbPassword,
         String apiUrl) {
 
-    public static final String TOPIC = "PinterestTopic";
-    public static final String DEAD_LETTER_TOPIC = "PinterestTopic.DLT";
-    public static final String ARCHIVE_PREFIX = "pins/";
-
     public static PipelineEnv from(Map<String, String> env) {
+        Function<String, String> get = env::get;
         return new PipelineEnv(
-                env.getOrDefault("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:" + env.getOrDefault("PINPIPE_KAFKA_PORT", "9092")),
-                env.getOrDefault("PINPIPE_S3_ENDPOINT", "http://127.0.0.1:" + env.getOrDefault("PINPIPE_S3_PORT", "9000")),
-                env.getOrDefault("PINPIPE_S3_REGION", "us-east-1"),
-                env.getOrDefault("PINPIPE_S3_ACCESS_KEY", "pinpipe"),
-                env.getOrDefault("PINPIPE_S3_SECRET_KEY", "pinpipe-secret"),
-                env.getOrDefault("PINPIPE_S3_BUCKET", "pinterestdata"),
-                env.getOrDefault("PINPIPE_JDBC_URL",
-                        "jdbc:postgresql://127.0.0.1:" + env.getOrDefault("PINPIPE_PG_PORT", "5432") + "/pinterest"),
-                env.getOrDefault("PINPIPE_DB_USER", "pinpipe"),
-                env.getOrDefault("PINPIPE_DB_PASSWORD", "pinpipe"),
-                env.getOrDefault("PINPIPE_API_URL", "http://127.0.0.1:" + env.getOrDefault("PINPIPE_API_PORT", "8000")));
+                Settings.KAFKA_BOOTSTRAP.value(get),
+                Settings.TOPIC.value(get),
+                Settings.DLT_TOPIC.value(get),
+                Settings.S3_ENDPOINT.value(get),
+                Settings.S3_REGION.value(get),
+                Settings.S3_ACCESS_KEY.value(get),
+                Settings.S3_SECRET_KEY.secretValue(get),
+                Boolean.parseBoolean(Settings.S3_PATH_STYLE.value(get)),
+                Settings.S3_BUCKET.value(get),
+                Settings.S3_PREFIX.value(get).replaceAll("/+$", ""),
+                Settings.JDBC_URL.value(get),
+                Settings.DB_USER.value(get),
+                Settings.DB_PASSWORD.secretValue(get),
+                Settings.API_URL.value(get));
+    }
+
+    /** The key prefix of every archive object: {@code <prefix>/dt=…}. */
+    public String archiveKeyPrefix() {
+        return archivePrefix.isEmpty() ? "" : archivePrefix + "/";
     }
 }

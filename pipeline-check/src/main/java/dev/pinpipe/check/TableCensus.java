@@ -1,5 +1,6 @@
 package dev.pinpipe.check;
 
+import dev.pinpipe.core.config.Settings;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,7 +27,7 @@ public record TableCensus(String table, Set<String> ids, long runs, long runRows
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT count(*), coalesce(sum(rows_read),0), coalesce(sum(rows_written),0),"
-                    + " coalesce(sum(rows_rejected),0) FROM pipeline_runs WHERE job = '" + job + "'")) {
+                    + " coalesce(sum(rows_rejected),0) FROM " + Settings.PIPELINE_RUNS_TABLE + " WHERE job = '" + job + "'")) {
                 rs.next();
                 return new TableCensus(table, ids, rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }

@@ -9,7 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** End offsets of the pin topic and its dead-letter topic: how many records each has ever held. */
+/** End offsets of the pin topic and its dead-letter topic ({@code PINPIPE_TOPIC}, {@code PINPIPE_DLT_TOPIC}): how many records each has ever held. */
 public record TopicCensus(long pinRecords, long deadLetters) {
 
     public static TopicCensus take(PipelineEnv env) {
@@ -18,8 +18,10 @@ public record TopicCensus(long pinRecords, long deadLetters) {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        // counting must not create a topic the pipeline never used
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            return new TopicCensus(total(consumer, PipelineEnv.TOPIC), total(consumer, PipelineEnv.DEAD_LETTER_TOPIC));
+            return new TopicCensus(total(consumer, env.topic()), total(consumer, env.deadLetterTopic()));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pinpipe.core.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -154,7 +155,7 @@ class ClusterGuideIT {
             // the API kept answering: every request got its answer within the emulator's retries
             assertThat(sent.inDoubt()).as("pins the API never answered for").isEmpty();
             ArchiveCensus archive = Drain.archive(env, sent.acked(), minutes(4)).census();
-            TableCensus stream = Drain.table(env, "pins_stream", "stream", sent.acked(), minutes(4)).census();
+            TableCensus stream = Drain.table(env, Settings.PINS_STREAM_TABLE, "stream", sent.acked(), minutes(4)).census();
 
             // 4. the batch job beside the stream job (one core each); the worker of its executor dies mid-run
             int killedDuringBatch = 0;
@@ -178,7 +179,7 @@ class ClusterGuideIT {
             assertSubmittedAsDocumented("batch", "dev.pinpipe.batch.BatchJob");
 
             // 5. every layer
-            TableCensus batchTable = TableCensus.take(env, "pins_batch", "batch");
+            TableCensus batchTable = TableCensus.take(env, Settings.PINS_BATCH_TABLE, "batch");
             Reconciliation r = Reconciliation.of("cluster guide: kafka-2, worker, driver, worker in batch",
                     sent.sent(), sent.acked(), ArchiveCensus.take(env), stream, batchTable);
             faults.forEach(System.out::println);

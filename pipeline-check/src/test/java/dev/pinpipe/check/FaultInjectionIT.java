@@ -3,6 +3,7 @@ package dev.pinpipe.check;
 import static dev.pinpipe.check.PipelineHarness.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import java.nio.file.Path;
@@ -152,13 +153,13 @@ class FaultInjectionIT {
         SentPins sent = SentPins.read(loads.toArray(Path[]::new));
         assertThat(sent.acked()).as("the load was acknowledged at all").isNotEmpty();
         ArchiveCensus archive = Drain.archive(env, sent.acked(), minutes(4)).census();
-        TableCensus stream = Drain.table(env, "pins_stream", "stream", sent.acked(), minutes(4)).census();
+        TableCensus stream = Drain.table(env, Settings.PINS_STREAM_TABLE, "stream", sent.acked(), minutes(4)).census();
         TableCensus batchTable = null;
         if (batch) {
             for (String date : archive.dates()) {
                 launcher.require(minutes(10), "batch", "--date", date);
             }
-            batchTable = TableCensus.take(env, "pins_batch", "batch");
+            batchTable = TableCensus.take(env, Settings.PINS_BATCH_TABLE, "batch");
         }
         Reconciliation r = Reconciliation.of(scenario, sent.sent(), sent.acked(), ArchiveCensus.take(env), stream, batchTable);
         System.out.println("FAULTS " + r.line() + " in_doubt=" + sent.inDoubt().size());

@@ -2,6 +2,8 @@ package dev.pinpipe.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pinpipe.core.config.Setting;
+import dev.pinpipe.core.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -20,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -40,25 +45,21 @@ final class PipelineHarness {
         Path home = ROOT.resolve("pipeline-check/target/" + name);
         deleteRecursively(home);
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PINPIPE_HOME", home.toString());
-        env.put("PINPIPE_KAFKA_PORT", Integer.toString(freePort()));
-        env.put("PINPIPE_S3_PORT", Integer.toString(freePort()));
-        env.put("PINPIPE_PG_PORT", Integer.toString(freePort()));
-        env.put("PINPIPE_API_PORT", Integer.toString(freePort()));
-        env.put("PINPIPE_ARCHIVER_PORT", Integer.toString(freePort()));
-        env.put("PINPIPE_API_MANAGEMENT_PORT", Integer.toString(freePort()));
-        env.put("PINPIPE_ARCHIVER_MANAGEMENT_PORT", Integer.toString(freePort()));
+        env.put(Settings.HOME.variable(), home.toString());
+        for (Setting port : List.of(Settings.KAFKA_PORT, Settings.S3_PORT, Settings.PG_PORT, Settings.API_PORT,
+                Settings.ARCHIVER_PORT, Settings.API_MANAGEMENT_PORT, Settings.ARCHIVER_MANAGEMENT_PORT)) {
+            env.put(port.variable(), Integer.toString(freePort()));
+        }
         // `./pinpipe test` exports every default (127.0.0.1:9092, …) into Maven's environment, and the
-        // launcher lets a set variable win over one derived from a port: so derive them here too
-        env.put("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:" + env.get("PINPIPE_KAFKA_PORT"));
-        env.put("PINPIPE_S3_ENDPOINT", "http://127.0.0.1:" + env.get("PINPIPE_S3_PORT"));
-        env.put("PINPIPE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + env.get("PINPIPE_PG_PORT") + "/pinterest");
-        env.put("PINPIPE_API_URL", "http://127.0.0.1:" + env.get("PINPIPE_API_PORT"));
+        // launcher lets a set variable win over one derived from a port: so derive them here too, as the catalogue does
+        for (Setting derived : List.of(Settings.KAFKA_BOOTSTRAP, Settings.S3_ENDPOINT, Settings.JDBC_URL, Settings.API_URL)) {
+            env.put(derived.variable(), derived.value(env::get));
+        }
         return env;
     }
 
     static Launcher launcher(Map<String, String> env) {
-        return new Launcher(ROOT, env, Path.of(env.get("PINPIPE_HOME")).resolve("launcher"));
+        return new Launcher(ROOT, env, Path.of(env.get(Settings.HOME.variable())).resolve("launcher"));
     }
 
     /** Every process `up` started is gone. */
@@ -93,11 +94,11 @@ final class PipelineHarness {
         return records;
     }
 
-    /** The reasons in {@code pins_rejected} of one job. */
+    /** The reasons in {@link Settings#PINS_REJECTED_TABLE} of one job. */
     static List<String> quarantined(PipelineEnv env, String job) throws SQLException {
         List<String> reasons = new java.util.ArrayList<>();
         try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword());
-                PreparedStatement ps = c.prepareStatement("SELECT reason FROM pins_rejected WHERE job = ?")) {
+                PreparedStatement ps = c.prepareStatement("SELECT reason FROM " + Settings.PINS_REJECTED_TABLE + " WHERE job = ?")) {
             ps.setString(1, job);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -115,9 +116,18 @@ final class PipelineHarness {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(PipelineEnv.TOPIC, null, value));
+                producer.send(new ProducerRecord<>(env.topic(), null, value));
             }
             producer.flush();
+        }
+    }
+
+    /** Every topic on the broker (listing creates none). */
+    static Set<String> topics(PipelineEnv env) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrap());
+        try (Admin admin = Admin.create(props)) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -4,9 +4,11 @@ import static dev.pinpipe.check.PipelineHarness.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pinpipe.core.SamplePins;
+import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.localstack.Listeners;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,16 +19,24 @@ import org.junit.jupiter.api.Test;
  * Hostile input runs first: records that are not pins straight onto the topic (each must end in the
  * DLT and in {@code pins_rejected}, never stop a stage) and generated hostile requests to the API (no
  * 5xx; what it acknowledges must land like any pin), then ordinary pins must land within 10 s.
+ *
+ * <p>The whole run uses a topic other than the catalogue's default ({@code PINPIPE_TOPIC}, set for the
+ * stack that creates it, every process {@code ./pinpipe} starts and the checks here; its DLT follows it):
+ * a process that ignored the variable would publish or read elsewhere, pins would not arrive, and the
+ * default topic would exist on the broker at the end.
  */
 class WholePipelineIT {
 
     private static final List<String> SERVICES = List.of("stack", "ingest-api", "batch-consumer", "stream-job");
+    private static final String TOPIC = "PinsUnderAnotherName";
 
     @Test
     void acknowledgedPinsReachTheArchiveAndBothTablesExactlyOnce() throws Exception {
         Map<String, String> vars = PipelineHarness.freshEnvironment("whole-pipeline");
+        vars.put(Settings.TOPIC.variable(), TOPIC);
         Launcher launcher = PipelineHarness.launcher(vars);
         PipelineEnv env = PipelineEnv.from(launcher.env());
+        assertThat(env.topic()).isEqualTo(TOPIC).isNotEqualTo(Settings.TOPIC.localDefault());
         try {
             launcher.require(minutes(15), "up");
             assertEverythingListensOnLoopback(launcher);
@@ -45,7 +55,7 @@ class WholePipelineIT {
                     "--ids-out", PipelineHarness.ids(launcher, "after-hostile").toString());
             SentPins afterHostile = SentPins.read(PipelineHarness.ids(launcher, "after-hostile"));
             assertThat(afterHostile.acked()).hasSize(100);
-            double landed = Drain.table(env, "pins_stream", "stream", afterHostile.acked(), minutes(2)).seconds();
+            double landed = Drain.table(env, Settings.PINS_STREAM_TABLE, "stream", afterHostile.acked(), minutes(2)).seconds();
             System.out.printf("ordinary pins posted after the hostile ones were all in pins_stream %.1f s later%n", landed);
             assertThat(landed).as("seconds until the ordinary pins were in pins_stream").isLessThan(10.0);
             launcher.require(minutes(3), "emulate", "--from", PipelineHarness.SAMPLE.toString(),
@@ -63,11 +73,11 @@ class WholePipelineIT {
             SentPins sent = emulated.plusAcked(hostile.acked);
 
             ArchiveCensus archive = Drain.archive(env, sent.acked(), minutes(3)).census();
-            TableCensus stream = Drain.table(env, "pins_stream", "stream", sent.acked(), minutes(3)).census();
+            TableCensus stream = Drain.table(env, Settings.PINS_STREAM_TABLE, "stream", sent.acked(), minutes(3)).census();
             for (String date : archive.dates()) {
                 launcher.require(minutes(10), "batch", "--date", date);
             }
-            TableCensus batch = TableCensus.take(env, "pins_batch", "batch");
+            TableCensus batch = TableCensus.take(env, Settings.PINS_BATCH_TABLE, "batch");
             ArchiveCensus finalArchive = ArchiveCensus.take(env);
             Reconciliation r = Reconciliation.of("whole pipeline", sent.sent(), sent.acked(), finalArchive, stream, batch);
             System.out.println(r.line());
@@ -76,7 +86,16 @@ class WholePipelineIT {
             assertThat(finalArchive.lines()).isEqualTo(sent.acked().size());
             assertThat(finalArchive.perPin().keySet()).isEqualTo(sent.acked());
             assertThat(finalArchive.doubledRecords()).isZero();
-            assertThat(TopicCensus.take(env).deadLetters()).isEqualTo(poison.size());
+            TopicCensus topics = TopicCensus.take(env);
+            assertThat(topics.deadLetters()).isEqualTo(poison.size());
+            // every record went through the topic the variable names; nothing ever touched the default one
+            assertThat(topics.pinRecords()).isGreaterThanOrEqualTo(sent.acked().size() + poison.size());
+            Set<String> onTheBroker = PipelineHarness.topics(env);
+            assertThat(onTheBroker).as("topics on the broker").contains(env.topic(), env.deadLetterTopic())
+                    .doesNotContain(Settings.TOPIC.localDefault());
+            if (!env.deadLetterTopic().equals(Settings.DLT_TOPIC.localDefault())) {   // unless Maven's environment names it
+                assertThat(onTheBroker).as("topics on the broker").doesNotContain(Settings.DLT_TOPIC.localDefault());
+            }
             // both tables: exactly the acknowledged pins
             assertThat(stream.ids()).isEqualTo(sent.acked());
             assertThat(batch.ids()).isEqualTo(sent.acked());
@@ -84,7 +103,7 @@ class WholePipelineIT {
 
             // the shared sample, column by column, in both layers
             Map<String, Map<String, Object>> expected = SamplePins.expectedById();
-            for (String table : List.of("pins_stream", "pins_batch")) {
+            for (String table : List.of(Settings.PINS_STREAM_TABLE, Settings.PINS_BATCH_TABLE)) {
                 Map<String, Map<String, Object>> rows = PipelineHarness.rows(env, table, expected.keySet());
                 assertThat(rows.keySet()).as(table).isEqualTo(expected.keySet());
                 for (var e : expected.entrySet()) {
