@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Spring services are closed by default and compose opens them only as far as it must: loopback
- * unless PINPIPE_BIND_ADDRESS says otherwise, actuator only on a management port of its own, every
- * health check on that port, every port compose publishes bound to the host's loopback.
+ * unless PINPIPE_BIND_ADDRESS says otherwise, actuator only on a management port of its own, the
+ * images' health checks following that port's variable, every port compose publishes bound to the
+ * host's loopback. That each health check probes the port its service listens on: {@link HealthPortTest}.
  */
 class ClosedByDefaultTest {
 
@@ -58,23 +59,6 @@ class ClosedByDefaultTest {
             }
         }));
         assertThat(open).as("ports published on every interface of the host").isEmpty();
-    }
-
-    /** Each compose health check that asks actuator asks it on the service's management port, and only Spring services have one. */
-    @Test
-    void everyActuatorHealthCheckProbesTheManagementPort() {
-        List<String> probed = new ArrayList<>();
-        compose.services().values().forEach(s -> s.healthcheck().ifPresent(hc -> {
-            String test = String.join(" ", ComposeFile.list(hc.get("test")));
-            Matcher m = ACTUATOR_PROBE.matcher(test);
-            while (m.find()) {
-                assertThat(SPRING).as(s.name() + " probes actuator: " + test).contains(s.name());
-                assertThat(m.group(1)).as(s.name() + " health check port: " + test)
-                        .isEqualTo(SpringSettings.of(s.name()).managementPortIn(compose));
-                probed.add(s.name());
-            }
-        }));
-        assertThat(probed).as("Spring services whose compose health check asks actuator").containsExactlyInAnyOrderElementsOf(SPRING);
     }
 
     /** The images' own HEALTHCHECK follows the management port variable, which the image sets to the service's default. */

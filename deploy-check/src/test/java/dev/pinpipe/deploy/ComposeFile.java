@@ -52,6 +52,15 @@ record ComposeFile(Map<String, Service> services, Map<String, Object> raw) {
             return Optional.ofNullable(spec.get("healthcheck")).map(ComposeFile::map);
         }
 
+        /** The health check's test, when there is one and it is not disabled ({@code disable: true}, {@code [NONE]}). */
+        Optional<Object> healthTest() {
+            Map<String, Object> hc = healthcheck().orElse(Map.of());
+            Object test = hc.get("test");
+            boolean disabled = Boolean.TRUE.equals(hc.get("disable"))
+                    || (test instanceof List<?> l && !l.isEmpty() && "NONE".equals(l.get(0)));
+            return disabled ? Optional.empty() : Optional.ofNullable(test);
+        }
+
         Optional<String> restart() {
             return Optional.ofNullable(spec.get("restart")).map(String::valueOf);
         }

@@ -16,15 +16,7 @@ class ComposeFileTest {
     @Test
     void everyLongRunningServiceHasAHealthCheck() {
         List<String> missing = new ArrayList<>();
-        compose.services().values().stream().filter(s -> !s.oneShot()).forEach(s -> {
-            Map<String, Object> hc = s.healthcheck().orElse(Map.of());
-            Object test = hc.get("test");
-            boolean disabled = Boolean.TRUE.equals(hc.get("disable"))
-                    || (test instanceof List<?> l && !l.isEmpty() && "NONE".equals(l.get(0)));
-            if (test == null || disabled) {
-                missing.add(s.name());
-            }
-        });
+        compose.services().values().stream().filter(s -> !s.oneShot() && s.healthTest().isEmpty()).forEach(s -> missing.add(s.name()));
         assertThat(missing).as("services without a health check").isEmpty();
     }
 
@@ -76,15 +68,5 @@ class ComposeFileTest {
                     .contains("docker/" + service + ".Dockerfile");
             assertThat(compose.service(service).buildContext()).as(service + " build context").contains(".");
         }
-    }
-
-    /** The stream job's probe asks the Spark UI (port 4040) for the application: the job must keep it. */
-    @Test
-    void theStreamJobKeepsTheSparkUiItsProbeAsks() {
-        assertThat(String.valueOf(compose.service("stream-spark-job").healthcheck().orElseThrow().get("test")))
-                .contains("4040").contains("pinpipe-stream");
-        String code = String.join("\n", ConfiguredVariables.javaSources("stream-spark-job").stream().map(Repo::read).toList());
-        assertThat(code).as("stream job sources").doesNotContain("spark.ui.enabled").doesNotContain("spark.ui.port")
-                .contains("appName(\"pinpipe-stream\")");
     }
 }

@@ -2,8 +2,10 @@ package dev.pinpipe.deploy;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,6 +31,25 @@ record Dockerfile(Path path, List<Stage> stages) {
 
         boolean has(String keyword) {
             return last(keyword).isPresent();
+        }
+
+        /** What this stage's ENV instructions set: the image's own environment, its base image's left out. */
+        Map<String, String> env() {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (Instruction i : instructions) {
+                if (!i.keyword().equals("ENV")) {
+                    continue;
+                }
+                List<String> words = ShellWords.split(i.arguments(), env);
+                if (!words.get(0).contains("=")) {   // the old form, ENV NAME value
+                    env.put(words.get(0), String.join(" ", words.subList(1, words.size())));
+                    continue;
+                }
+                for (String w : words) {
+                    env.put(w.substring(0, w.indexOf('=')), w.substring(w.indexOf('=') + 1));
+                }
+            }
+            return env;
         }
     }
 

@@ -5,31 +5,41 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.pinpipe.core.config.Settings;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Where a Spring service listens, as its own {@code application.yml} says: each setting a
- * {@code ${VARIABLE:default}} placeholder, so compose, the images and the monitoring configs can be
- * checked against the variable and its default rather than against numbers copied into a test.
+ * {@code ${VARIABLE:default}} placeholder, or {@code ${VARIABLE}} with the default of pin-core's
+ * settings catalogue (which pin-spring gives a service that depends on it), so compose, the images
+ * and the monitoring configs can be checked against the variable and its default rather than against
+ * numbers copied into a test.
  */
 record SpringSettings(String service, Placeholder port, Placeholder address, Placeholder managementPort,
-        Placeholder managementAddress, String healthDetails) {
+        Placeholder managementAddress, String healthDetails, String healthPath) {
 
     /** The compose services (= Maven modules) that are Spring Boot applications. */
     static final List<String> SERVICES = List.of("ingest-api", "batch-consumer");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+):([^}]*)}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::([^}]*))?}");
 
     record Placeholder(String variable, String defaultValue) {
 
-        static Placeholder parse(String where, Object value) {
+        static Placeholder parse(String service, String where, Object value) {
             Matcher m = PLACEHOLDER.matcher(String.valueOf(value));
             if (!m.matches()) {
-                throw new AssertionError(where + " is " + value + ", not a ${PINPIPE_…:default} placeholder");
+                throw new AssertionError(where + " is " + value + ", not a ${PINPIPE_…[:default]} placeholder");
             }
-            return new Placeholder(m.group(1), m.group(2));
+            if (m.group(2) != null) {
+                return new Placeholder(m.group(1), m.group(2));
+            }
+            if (!Repo.read(service + "/pom.xml").contains("<artifactId>pin-spring</artifactId>") || !Settings.isKnown(m.group(1))) {
+                throw new AssertionError(where + " is " + value + " with no default, and neither pin-spring nor pin-core's"
+                        + " catalogue gives " + service + " one");
+            }
+            return new Placeholder(m.group(1), Settings.named(m.group(1)).localDefault());
         }
 
         /** The value in a container whose environment is {@code env}. */
@@ -45,12 +55,16 @@ record SpringSettings(String service, Placeholder port, Placeholder address, Pla
         Map<String, Object> management = ComposeFile.map(yaml.get("management"));
         Map<String, Object> managementServer = ComposeFile.map(management.get("server"));
         Map<String, Object> health = ComposeFile.map(ComposeFile.map(management.get("endpoint")).get("health"));
+        Map<String, Object> web = ComposeFile.map(ComposeFile.map(management.get("endpoints")).get("web"));
+        // actuator's defaults: /actuator, health at /health under it
+        String healthPath = web.getOrDefault("base-path", "/actuator") + "/"
+                + ComposeFile.map(web.get("path-mapping")).getOrDefault("health", "health");
         return new SpringSettings(service,
-                Placeholder.parse(file + " server.port", server.get("port")),
-                Placeholder.parse(file + " server.address", server.get("address")),
-                Placeholder.parse(file + " management.server.port", managementServer.get("port")),
-                Placeholder.parse(file + " management.server.address", managementServer.get("address")),
-                String.valueOf(health.get("show-details")));
+                Placeholder.parse(service, file + " server.port", server.get("port")),
+                Placeholder.parse(service, file + " server.address", server.get("address")),
+                Placeholder.parse(service, file + " management.server.port", managementServer.get("port")),
+                Placeholder.parse(service, file + " management.server.address", managementServer.get("address")),
+                String.valueOf(health.get("show-details")), healthPath.replace("//", "/"));
     }
 
     /** The management port the service's compose container listens on. */
