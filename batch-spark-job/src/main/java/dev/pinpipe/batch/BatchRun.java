@@ -10,9 +10,11 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.pinpipe.core.db.PinTable;
 import dev.pinpipe.core.db.RejectedPins;
+import dev.pinpipe.core.db.RunLedger;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PostgresUpsert;
 import dev.pinpipe.spark.Quarantine;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,23 +62,31 @@ final class BatchRun {
                 spark.conf().set(key, value);
             }
         });
-        RunLedger ledger = new RunLedger(args.postgres());
         BatchSummary run = BatchSummary.start(UUID.randomUUID(), args.from(), args.to(), clock.instant());
-        ledger.started(run);
+        try (Connection c = args.postgres().connect()) {
+            RunLedger.BATCH.started(c, run.runId().toString(), run.from(), run.to(), run.startedAt());
+        }
         try {
             run = process(run);
         } catch (Exception e) { // also a Spark job failure, a checked exception thrown unchecked
-            run = run.finished(BatchSummary.Status.FAILED, clock.instant());
+            run = run.finished(RunLedger.Status.FAILED, clock.instant());
             try {
-                ledger.finished(run);
+                recordFinished(run);
             } catch (SQLException recordFailure) {
                 e.addSuppressed(recordFailure);
             }
             throw e;
         }
-        run = run.finished(BatchSummary.Status.SUCCEEDED, clock.instant());
-        ledger.finished(run);
+        run = run.finished(RunLedger.Status.SUCCEEDED, clock.instant());
+        recordFinished(run);
         return run;
+    }
+
+    /** Completes the run's row in {@code pipeline_runs}, on a connection of its own. */
+    private void recordFinished(BatchSummary run) throws SQLException {
+        try (Connection c = args.postgres().connect()) {
+            RunLedger.BATCH.finished(c, run.runId().toString(), run.counts(), run.status(), run.finishedAt());
+        }
     }
 
     private BatchSummary process(BatchSummary run) {
@@ -89,7 +99,7 @@ final class BatchRun {
         LOG.info("reading {} archive folder(s): {}", folders.size(), folders);
 
         Dataset<Row> raw = archive.read(folders);
-        Quarantine quarantine = new Quarantine(RunLedger.JOB, run.runId().toString(), 0);
+        Quarantine quarantine = new Quarantine(RunLedger.BATCH.job(), run.runId().toString(), RunLedger.WHOLE_RUN);
         Dataset<Row> rows = project(raw, false);
         PostgresUpsert.WriteResult result;
         try {

@@ -1,5 +1,7 @@
 package dev.pinpipe.batch;
 
+import dev.pinpipe.core.db.RunLedger;
+import dev.pinpipe.core.db.RunLedger.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,14 +21,6 @@ record BatchSummary(
         Instant startedAt,
         Instant finishedAt) {
 
-    enum Status {
-        RUNNING, SUCCEEDED, FAILED;
-
-        String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     static BatchSummary start(UUID runId, LocalDate from, LocalDate to, Instant now) {
         return new BatchSummary(runId, from, to, 0, 0, 0, 0, Status.RUNNING, now, null);
     }
@@ -34,6 +28,11 @@ record BatchSummary(
     /** The counted facts: lines read, rows written, lines quarantined, days with archive objects. */
     BatchSummary counted(long read, long written, long rejected, int days) {
         return new BatchSummary(runId, from, to, read, written, rejected, days, status, startedAt, finishedAt);
+    }
+
+    /** Lines read, rows written, lines quarantined, as {@code pipeline_runs} records them. */
+    RunLedger.Counts counts() {
+        return new RunLedger.Counts(rowsRead, rowsWritten, rowsRejected);
     }
 
     BatchSummary finished(Status outcome, Instant now) {

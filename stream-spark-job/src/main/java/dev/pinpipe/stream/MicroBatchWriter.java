@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.pinpipe.core.db.PinTable;
 import dev.pinpipe.core.db.RejectedPins;
+import dev.pinpipe.core.db.RunLedger;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PostgresSettings;
 import dev.pinpipe.spark.PostgresUpsert;
@@ -145,7 +146,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
     }
 
     private BatchOutcome write(Dataset<Row> batch, String runId, long batchId, Instant startedAt) throws Exception {
-        if (RunLedger.isRecorded(connection(), runId, batchId)) {
+        if (RunLedger.STREAM.isRecorded(connection(), runId, batchId)) {
             log.info("micro-batch {} of query {} was committed before: replay skipped", batchId, runId);
             return BatchOutcome.replayed(batchId);
         }
@@ -154,7 +155,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
         // planned apart from the run only to time the two (the write reuses the same plan)
         projected.queryExecution().executedPlan();
         long planned = System.nanoTime();
-        Quarantine quarantine = new Quarantine(RunLedger.JOB, runId, batchId);
+        Quarantine quarantine = new Quarantine(RunLedger.STREAM.job(), runId, batchId);
         PostgresUpsert.WriteResult result;
         try {
             result = PostgresUpsert.write(projected, PinTable.PINS_STREAM, postgres, quarantine, false);
@@ -169,9 +170,9 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
             result = PostgresUpsert.write(project(batch, true), PinTable.PINS_STREAM, postgres, quarantine, true);
         }
         long written = System.nanoTime();
-        RunLedger.BatchCounts counts = new RunLedger.BatchCounts(result.written() + result.rejected(),
+        RunLedger.Counts counts = new RunLedger.Counts(result.written() + result.rejected(),
                 result.written(), result.rejected());
-        RunLedger.record(connection(), runId, batchId, counts, startedAt, Instant.now());
+        RunLedger.STREAM.record(connection(), runId, batchId, counts, startedAt, Instant.now());
         long recorded = System.nanoTime();
         if (counts.rejected() > 0) {
             log.warn("micro-batch {}: {} record(s) are not pins and were quarantined in {} (run_id {}, batch_id {})",

@@ -1,6 +1,7 @@
 package dev.pinpipe.stream;
 
 import dev.pinpipe.core.db.PinTable;
+import dev.pinpipe.core.db.RunLedger;
 import dev.pinpipe.spark.ExecutorConnections;
 import dev.pinpipe.spark.PinColumns;
 import dev.pinpipe.spark.PostgresSettings;
@@ -73,7 +74,7 @@ final class RealTimeWriter extends ForeachWriter<Row> {
         lock = new Object();
         this.epochId = epochId;
         runId = TaskContext.get().getLocalProperty(QUERY_ID) + "/" + partitionId;
-        quarantine = new Quarantine(RunLedger.JOB, runId, epochId);
+        quarantine = new Quarantine(RunLedger.STREAM.job(), runId, epochId);
         clean = new ArrayList<>();
         rejects = new ArrayList<>();
         startedAt = Instant.now();
@@ -188,9 +189,8 @@ final class RealTimeWriter extends ForeachWriter<Row> {
             int w = PostgresUpsert.upsertOrRefuse(c, PinTable.PINS_STREAM, clean,
                     (row, why) -> quarantined.add(MicroBatchWriter.rejected(row, why)));
             int q = quarantine.upsert(c, quarantined);
-            RunLedger.BatchCounts counts = new RunLedger.BatchCounts(read + clean.size() + rejects.size(), written + w,
-                    rejected + q);
-            RunLedger.upsertRunning(c, runId, epochId, counts, startedAt, last ? Instant.now() : null);
+            RunLedger.Counts counts = new RunLedger.Counts(read + clean.size() + rejects.size(), written + w, rejected + q);
+            RunLedger.STREAM.upsertRunning(c, runId, epochId, counts, startedAt, last ? Instant.now() : null);
             c.commit();
             read = counts.read();
             written = counts.written();
