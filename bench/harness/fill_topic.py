@@ -4,7 +4,7 @@ the line's bytes, and flushes. Prints one JSON line with the count and the topic
 
     python fill_topic.py --input pins.ndjson --count 20000 --topic bench.archive
 
-Settings (env): PINPIPE_KAFKA_BOOTSTRAP (127.0.0.1:9092).
+Settings (env): PINPIPE_KAFKA_BOOTSTRAP.
 """
 import argparse
 import json
@@ -14,7 +14,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
-BOOTSTRAP = os.environ.get("PINPIPE_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+BOOTSTRAP = os.environ["PINPIPE_KAFKA_BOOTSTRAP"]
 
 
 def main():

@@ -1,19 +1,20 @@
 # Starts the embedded local stack (local-stack's LocalStackMain: Kafka, S3, PostgreSQL) for one bench
 # run, on free ports and a data dir of its own under the run's work dir, and exports the PINPIPE_*
-# variables it prints. Sourced by bench/run (uses ROOT, HOME_DIR, PY, log, STARTED_PIDS).
+# variables it prints. Sourced by bench/run (uses ROOT, HOME_DIR, log, free_port, STARTED_PIDS) and bench/stream/run.sh
+# (export_stack_settings only).
 
-# local_stack_classpath — local-stack's classes + runtime classpath
+# export_stack_settings READY_LINE — exports the PINPIPE_* settings of the stack's ready line; its secrets
+# are not in the line, so the stack's own (the catalogue's defaults) apply: any other value is unset
+export_stack_settings() {
+  unset PINPIPE_S3_SECRET_KEY PINPIPE_S3_SECRET_KEY_FILE PINPIPE_DB_PASSWORD PINPIPE_DB_PASSWORD_FILE
+  eval "$(python3 -c 'import json, shlex, sys
+for k, v in json.loads(sys.argv[1]).items(): print(f"export {k}={shlex.quote(v)}")' "${1#PINPIPE-LOCALSTACK-READY }")"
+}
+
+# local_stack_classpath — local-stack's classes and the class path its build writes (bench/run's bench_build builds it)
 local_stack_classpath() {
-  local cp_file="$HOME_DIR/bench/local-stack-classpath.txt"
-  # rebuilt when missing or when local-stack's pom changed (its classes are compiled by its own builds too)
-  if [[ ! -s "$cp_file" || ! -f "$ROOT/local-stack/target/classes/dev/pinpipe/localstack/LocalStackMain.class" \
-        || "$ROOT/local-stack/pom.xml" -nt "$cp_file" ]]; then
-    grep -q "<module>local-stack</module>" "$ROOT/pom.xml" || { log "local-stack is not in the reactor yet"; return 1; }
-    log "building local-stack (./mvnw -pl local-stack -am -Dmaven.test.skip=true install)"
-    "$ROOT/mvnw" -B -ntp -q -pl local-stack -am -Dmaven.test.skip=true install >"$WORK/build-local-stack.log" 2>&1 || { log "local-stack build failed (see build-local-stack.log)"; return 1; }
-    "$ROOT/mvnw" -B -ntp -q -f "$ROOT/local-stack/pom.xml" dependency:build-classpath -Dmdep.includeScope=runtime \
-      -Dmdep.outputFile="$cp_file" >>"$WORK/build-local-stack.log" 2>&1 || return 1
-  fi
+  local cp_file="$ROOT/local-stack/target/classes/META-INF/pinpipe/local-stack.classpath"
+  [[ -f "$cp_file" ]] || { log "local-stack is not built ($cp_file is missing)"; return 1; }
   echo "$ROOT/local-stack/target/classes:$(cat "$cp_file")"
 }
 
@@ -38,7 +39,6 @@ start_stack() {
     sleep 0.5
   done
   [[ -n "$line" ]] || { log "the local stack did not get ready in 4 min (see stack.log)"; return 1; }
-  eval "$("$PY" -c 'import json, shlex, sys
-for k, v in json.loads(sys.argv[1]).items(): print(f"export {k}={shlex.quote(v)}")' "${line#PINPIPE-LOCALSTACK-READY }")"
+  export_stack_settings "$line"
   log "local stack ready: $PINPIPE_KAFKA_BOOTSTRAP, $PINPIPE_S3_ENDPOINT, $PINPIPE_JDBC_URL"
 }

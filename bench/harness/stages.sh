@@ -110,10 +110,10 @@ ingest_side() {
   pin="$(head -1 "$(pins_file 1000)")"
   local wrk=(wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"${INGEST_SECONDS}s" --latency -s "$BENCH/harness/post_pin.lua" "$url")
   BENCH_PIN="$pin" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d"$((QUICK ? 3 : 10))s" -s "$BENCH/harness/post_pin.lua" "$url" >"$WORK/wrk-$side-warmup.log" 2>&1 || true
-  before="$(settled_offsets PinterestTopic)"
+  before="$(settled_offsets "$TOPIC")"
   log "ingest ($side): ${wrk[*]}"
   BENCH_PIN="$pin" "${wrk[@]}" >"$out" 2>&1 || true
-  after="$(settled_offsets PinterestTopic)"
+  after="$(settled_offsets "$TOPIC")"
   local requests non2xx errors seconds p50 p99
   requests="$(json_field "$out" requests)"; non2xx="$(json_field "$out" non2xx)"; errors="$(json_field "$out" errors)"
   seconds="$(json_field "$out" seconds)"; p50="$(json_field "$out" p50_ms)"; p99="$(json_field "$out" p99_ms)"
@@ -140,12 +140,12 @@ ingest_side() {
 ingest_kill() {
   local side="$1" url="$2" pid="$3" pin before after out="$WORK/wrk-$1-kill.log"
   pin="$(head -1 "$(pins_file 1000)")"
-  before="$(settled_offsets PinterestTopic)"
+  before="$(settled_offsets "$TOPIC")"
   BENCH_PIN="$pin" wrk -t"$WRK_THREADS" -c"$CONCURRENCY" -d6s -s "$BENCH/harness/post_pin.lua" "$url" >"$out" 2>&1 &
   local load=$!
   sleep 4; kill -9 "$pid" 2>/dev/null || true
   wait "$load" || true
-  after="$(settled_offsets PinterestTopic)"
+  after="$(settled_offsets "$TOPIC")"
   local requests non2xx
   requests="$(json_field "$out" requests)"; non2xx="$(json_field "$out" non2xx)"
   [[ "$requests" == "-" ]] && return 0
@@ -163,7 +163,7 @@ stage_ingest() {
   local PEER_API_PORT; PEER_API_PORT="$(free_port)"
 
   # the peer: FastAPI + uvicorn (1 worker) + kafka-python
-  SEED_PEER_PORT="$PEER_API_PORT" "$PY" "$BENCH/seed-peer/api.py" >"$WORK/peer-api.log" 2>&1 &
+  SEED_PEER_PORT="$PEER_API_PORT" SEED_PEER_TOPIC="$TOPIC" "$PY" "$BENCH/seed-peer/api.py" >"$WORK/peer-api.log" 2>&1 &
   local peer=$!; STARTED_PIDS+=("$peer")
   if wait_http "http://127.0.0.1:$PEER_API_PORT/pin/" 60 "$pin"; then
     ingest_side peer "http://127.0.0.1:$PEER_API_PORT/pin/" "$peer"
@@ -254,8 +254,8 @@ pinpipe_archive() {
     local shown="bench/archive/run --pins $ARCHIVE_PINPIPE --per-message-pins $ARCHIVE_PINS --input pins-$ARCHIVE_PINPIPE-seed$SEED.ndjson"
     log "archive (pinpipe): $shown"
     # the stack's CPU per pin too, when this run started the stack (STACK_PID, bench/harness/stack.sh)
-    if ARCHIVE_BENCH_STACK_PID="${STACK_PID:-}" /usr/bin/time -f 'BENCH {"max_rss_kb":%M}' "$BENCH/archive/run" --pins "$ARCHIVE_PINPIPE" \
-         --per-message-pins "$ARCHIVE_PINS" --input "$input" >"$out" 2>"$WORK/pinpipe-archive.err"; then
+    if /usr/bin/time -f 'BENCH {"max_rss_kb":%M}' "$BENCH/archive/run" --pins "$ARCHIVE_PINPIPE" \
+         --per-message-pins "$ARCHIVE_PINS" --input "$input" ${STACK_PID:+--stack-pid "$STACK_PID"} >"$out" 2>"$WORK/pinpipe-archive.err"; then
       record archive "pins/s from a pre-filled topic to S3 ↑" "pins/s" pinpipe "$(json_field "$out" pins_per_s)" "$shown"
       record archive "peak RSS (pinpipe: the archive bench JVM, incl. its pre-fill producer) ↓" "MiB" pinpipe \
         "$(( $(json_field "$WORK/pinpipe-archive.err" max_rss_kb) / 1024 ))" ""

@@ -132,7 +132,7 @@ def trimmed(df, builtin):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--input", required=True, help="NDJSON pins (bench/harness/gen_pins.py)")
+    parser.add_argument("--input", required=True, help="NDJSON pins (bench/run writes them with the bench module's PinsFile)")
     parser.add_argument("--rules", default="seed",
                         help="comma-separated, from seed, none, native, trim-regex, trim-builtin; several are timed in turn, run after run, "
                              "so that they share the machine's state (the fairest order on a busy machine)")

@@ -24,7 +24,7 @@ if [[ ! -f "$BEFORE/stream-spark-job/target/classpath.txt" ]]; then
   [[ -d "$repo" ]] || cp -r "${MAVEN_REPO:-$HOME/.m2/repository}" "$repo"
   (cd "$BEFORE" && ./mvnw -B -ntp -q -o -Dmaven.repo.local="$repo" -pl stream-spark-job -am -DskipTests install)
 fi
-./mvnw -B -ntp -q -o -pl local-stack,stream-spark-job -am -DskipTests package
+./mvnw -B -ntp -q -o -pl local-stack,stream-spark-job,bench -am -DskipTests package
 ./mvnw -B -ntp -q -o -P spark-cluster -pl spark-home -DskipTests package
 BEFORE_JAR="$(ls "$BEFORE"/stream-spark-job/target/stream-spark-job-*.jar | grep -v -- '-cluster' | head -1):$BEFORE/pin-spark/target/classes:$BEFORE/pin-core/target/classes"
 BEFORE_CLUSTER_JAR="$(ls "$BEFORE"/stream-spark-job/target/stream-spark-job-*-cluster.jar | head -1)"

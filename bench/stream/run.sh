@@ -2,8 +2,8 @@
 # bench/stream/run.sh — end-to-end latency of the speed layer (Kafka → StreamJob → pins_stream).
 #
 # Starts a fresh local stack on free ports and the stream job as ./pinpipe up does (java +
-# target/classpath.txt), then runs StreamBench.java: produce pins straight to Kafka (acks=all, as the
-# ingest API publishes), measure acknowledgement → row visible in pins_stream. Prints a table.
+# target/classpath.txt), then runs the bench module's StreamBench: produce pins straight to Kafka
+# (acks=all, as the ingest API publishes), measure acknowledgement → row visible in pins_stream. Prints a table.
 #
 #   bench/stream/run.sh                          # 1000 and 5000 pins/s, then a ramp for the max rate
 #   STEP_SECONDS=60 RATES=1000,5000 RAMP=8000,12000,16000 TRIGGER=1s bench/stream/run.sh
@@ -32,8 +32,9 @@ WORKER_CORES="${WORKER_CORES:-1}"   # cluster: each worker's cores (as ./pinpipe
 STREAM_CORES="${STREAM_CORES:-1}"   # cluster: the job's spark.cores.max (real-time mode needs one per partition)
 WORK="$(mktemp -d /tmp/pinpipe-stream-bench.XXXXXX)"
 
+source bench/harness/java.sh
 if [[ "${BUILD:-1}" == 1 ]]; then
-  ./mvnw -B -ntp -q -o -pl local-stack,stream-spark-job -am -DskipTests package
+  ./mvnw -B -ntp -q -o -pl local-stack,stream-spark-job,bench -am -DskipTests package
   if [[ "$MODE" == cluster ]]; then ./mvnw -B -ntp -q -o -P spark-cluster -pl spark-home -DskipTests package; fi
 fi
 STACK_CP="$(ls local-stack/target/local-stack-*.jar | grep -v -- '-tests' | head -1):$(cat local-stack/target/classes/META-INF/pinpipe/local-stack.classpath)"
@@ -59,9 +60,8 @@ for _ in $(seq 1 300); do grep -q PINPIPE-LOCALSTACK-READY "$WORK/stack.log" && 
 grep -q PINPIPE-LOCALSTACK-READY "$WORK/stack.log" || { echo "local stack did not start:"; tail -20 "$WORK/stack.log"; exit 1; }
 
 export PINPIPE_HOME="$WORK"
-export PINPIPE_KAFKA_BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
-export PINPIPE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/pinterest"
-export PINPIPE_DB_USER=pinpipe PINPIPE_DB_PASSWORD=pinpipe
+source bench/harness/stack.sh
+export_stack_settings "$(grep -m1 '^PINPIPE-LOCALSTACK-READY ' "$WORK/stack.log")"
 
 if [[ "$MODE" == cluster ]]; then
   # as ./pinpipe up --cluster: a master and two 1-core workers from spark-home's SPARK_HOME, the job's
@@ -101,8 +101,8 @@ PG_PID="$(pgrep -o -f -- "postgres.* -p $PG_PORT" || echo 0)"
 for _ in $(seq 1 300); do grep -q 'stream query .* reading' "$WORK/stream-job.log" && break; sleep 1; done
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; mode $MODE; trigger $TRIGGER; job args: ${JOB_ARGS:-none}; ${STEP_SECONDS}s per step"
-java -cp "$JOB_CP" bench/stream/StreamBench.java --seconds "$STEP_SECONDS" --settle-seconds "$SETTLE_SECONDS" \
-  --warmup-seconds "$WARMUP_SECONDS" --rates "$RATES" --ramp "$RAMP" --metrics-file "$WORK/metrics/stream-batches.ndjson" \
-  --job-pid "$JOB_PID" --postgres-pid "$PG_PID"
+# on the job's class path (its Kafka client and JDBC driver); the metrics file is the job's, from the same PINPIPE_HOME
+java -cp "$(bench_classpath "$JOB_CP")" dev.pinpipe.bench.StreamBench --seconds "$STEP_SECONDS" --settle-seconds "$SETTLE_SECONDS" \
+  --warmup-seconds "$WARMUP_SECONDS" --rates "$RATES" --ramp "$RAMP" --job-pid "$JOB_PID" --postgres-pid "$PG_PID"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "the job's own per-micro-batch figures: $WORK/metrics/stream-batches.ndjson; its log: $WORK/stream-job.log"
+echo "the job's log: $WORK/stream-job.log"

@@ -60,40 +60,40 @@ public final class ArchiveBench implements Callable<Integer> {
     /** batch-consumer's application, named: its jar is Spring Boot's repackaged one, so it runs from its class path. */
     private static final String ARCHIVER_APPLICATION = "dev.pinpipe.archive.BatchConsumerApplication";
 
-    @Option(names = "--pins", defaultValue = "1000000", description = "pins to pre-fill the topic with (default ${DEFAULT-VALUE})")
+    @Option(names = "--pins", paramLabel = "N", defaultValue = "1000000", description = "pins to pre-fill the topic with (default ${DEFAULT-VALUE})")
     int pinsToFill;
 
-    @Option(names = "--per-message-pins", defaultValue = "20000", description = "pins the one-object-per-message consumer archives (default ${DEFAULT-VALUE})")
+    @Option(names = "--per-message-pins", paramLabel = "M", defaultValue = "20000", description = "pins the one-object-per-message consumer archives (default ${DEFAULT-VALUE})")
     int perMessagePinsAsked;
 
-    @Option(names = "--input", description = "pre-fill with this NDJSON file's lines (repeated as needed) instead of generated pins")
+    @Option(names = "--input", paramLabel = "FILE", description = "pre-fill with this NDJSON file's lines (repeated as needed) instead of generated pins")
     Path input;
 
-    @Option(names = "--seed", defaultValue = BenchPins.DEFAULT_SEED, description = "the generated pins' seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = BenchPins.DEFAULT_SEED, description = "the generated pins' seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--topic", description = "archive this topic an earlier run filled (its JSON line names it) instead of filling a new one")
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "archive this topic an earlier run filled (its JSON line names it) instead of filling a new one")
     String existingTopic;
 
-    @Option(names = "--warmup-passes", defaultValue = "1", description = "whole passes over the topic before the measured one (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-passes", paramLabel = "W", defaultValue = "1", description = "whole passes over the topic before the measured one (default ${DEFAULT-VALUE})")
     int warmupPasses;
 
-    @Option(names = "--stack-pid", defaultValue = "0", description = "the JVM running Kafka and the S3 server, for its CPU per pin (default: not measured)")
+    @Option(names = "--stack-pid", paramLabel = "PID", defaultValue = "0", description = "the JVM running Kafka and the S3 server, for its CPU per pin (default: not measured)")
     long stackPid;
 
-    @Option(names = "--kafka-bootstrap", descriptionKey = "PINPIPE_KAFKA_BOOTSTRAP", description = "Kafka (default ${DEFAULT-VALUE})")
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,…]", descriptionKey = "PINPIPE_KAFKA_BOOTSTRAP", description = "Kafka (default ${DEFAULT-VALUE})")
     String bootstrap;
 
-    @Option(names = "--s3-endpoint", descriptionKey = "PINPIPE_S3_ENDPOINT", description = "the S3 endpoint (default ${DEFAULT-VALUE})")
+    @Option(names = "--s3-endpoint", paramLabel = "URL", descriptionKey = "PINPIPE_S3_ENDPOINT", description = "the S3 endpoint (default ${DEFAULT-VALUE})")
     String endpoint;
 
-    @Option(names = "--s3-region", descriptionKey = "PINPIPE_S3_REGION", description = "the S3 region (default ${DEFAULT-VALUE})")
+    @Option(names = "--s3-region", paramLabel = "REGION", descriptionKey = "PINPIPE_S3_REGION", description = "the S3 region (default ${DEFAULT-VALUE})")
     String region;
 
-    @Option(names = "--s3-access-key", descriptionKey = "PINPIPE_S3_ACCESS_KEY", description = "the S3 access key (default ${DEFAULT-VALUE})")
+    @Option(names = "--s3-access-key", paramLabel = "KEY", descriptionKey = "PINPIPE_S3_ACCESS_KEY", description = "the S3 access key (default ${DEFAULT-VALUE})")
     String accessKey;
 
-    @Option(names = "--s3-bucket", descriptionKey = "PINPIPE_S3_BUCKET", description = "the bucket; the run's objects go under bench/<run>/ (default ${DEFAULT-VALUE})")
+    @Option(names = "--s3-bucket", paramLabel = "BUCKET", descriptionKey = "PINPIPE_S3_BUCKET", description = "the bucket; the run's objects go under bench/<run>/ (default ${DEFAULT-VALUE})")
     String bucket;
 
     private final String run = "bench-" + System.currentTimeMillis();
@@ -400,7 +400,7 @@ public final class ArchiveBench implements Callable<Integer> {
                 .build();
     }
 
-    /** A command-line property of the application named by the variable it reads, e.g. {@code --PINPIPE_TOPIC=…}. */
+    /** A command-line property named by the variable the application reads, which wins over the environment. */
     private static String property(Setting setting, String value) {
         return "--" + setting.variable() + "=" + value;
     }

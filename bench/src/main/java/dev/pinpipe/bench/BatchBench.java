@@ -68,25 +68,25 @@ public final class BatchBench implements Callable<Integer> {
     private static final int LINES_PER_OBJECT = 50_000;
     private static final int PARTITIONS = 3;
 
-    @Option(names = "--rows", defaultValue = "1000000", description = "pins to archive and process (default ${DEFAULT-VALUE})")
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000", description = "pins to archive and process (default ${DEFAULT-VALUE})")
     int rows;
 
-    @Option(names = "--repeat", defaultValue = "3", description = "timed runs of each step; the median counts (default ${DEFAULT-VALUE})")
+    @Option(names = "--repeat", paramLabel = "R", defaultValue = "3", description = "timed runs of each step; the median counts (default ${DEFAULT-VALUE})")
     int repeat;
 
-    @Option(names = "--master", defaultValue = "local[2]", description = "the Spark master, as the reference ceilings were measured (default ${DEFAULT-VALUE})")
+    @Option(names = "--master", paramLabel = "MASTER", defaultValue = "local[2]", description = "the Spark master, as the reference ceilings were measured (default ${DEFAULT-VALUE})")
     String master;
 
-    @Option(names = "--day", defaultValue = "2000-01-01", description = "the archive day the pins go under (default ${DEFAULT-VALUE})")
+    @Option(names = "--day", paramLabel = "YYYY-MM-DD", defaultValue = "2000-01-01", description = "the archive day the pins go under (default ${DEFAULT-VALUE})")
     LocalDate day;
 
-    @Option(names = "--prefix", defaultValue = "bench-pins", description = "the bench's own archive folder, never the real one (default ${DEFAULT-VALUE})")
+    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "bench-pins", description = "the bench's own archive folder, never the real one (default ${DEFAULT-VALUE})")
     String prefix;
 
-    @Option(names = "--rules-alone", defaultValue = "true", arity = "1", description = "also time the rules on cached rows (default ${DEFAULT-VALUE})")
+    @Option(names = "--rules-alone", paramLabel = "true|false", defaultValue = "true", arity = "1", description = "also time the rules on cached rows (default ${DEFAULT-VALUE})")
     boolean rulesAlone;
 
-    @Option(names = "--seed", defaultValue = BenchPins.DEFAULT_SEED, description = "the generated pins' seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = BenchPins.DEFAULT_SEED, description = "the generated pins' seed (default ${DEFAULT-VALUE})")
     long seed;
 
     public static void main(String[] args) {

@@ -33,13 +33,13 @@ import picocli.CommandLine.Option;
         description = "PostgreSQL commits of the embedded stack with synchronous_commit off and on, alternated: latency, commits/s, commits lost to kill -9.")
 public final class CommitBench implements Callable<Integer> {
 
-    @Option(names = "--rounds", defaultValue = "2", description = "rounds of off then on (default ${DEFAULT-VALUE})")
+    @Option(names = "--rounds", paramLabel = "R", defaultValue = "2", description = "rounds of off then on (default ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--commits", defaultValue = "3000", description = "commits timed per client count (default ${DEFAULT-VALUE})")
+    @Option(names = "--commits", paramLabel = "N", defaultValue = "3000", description = "commits timed per client count (default ${DEFAULT-VALUE})")
     int commits;
 
-    @Option(names = "--crashes", defaultValue = "3", description = "kill -9 of PostgreSQL per round and setting (default ${DEFAULT-VALUE})")
+    @Option(names = "--crashes", paramLabel = "C", defaultValue = "3", description = "kill -9 of PostgreSQL per round and setting (default ${DEFAULT-VALUE})")
     int crashes;
 
     public static void main(String[] args) {

@@ -26,13 +26,13 @@ public final class PinsFile implements Callable<Integer> {
     /** The seed's pydantic model: these fields, none null; index and downloaded integers, the rest strings. */
     private static final List<String> SEED_MODEL_INTEGERS = List.of(PinFields.INDEX, PinFields.DOWNLOADED);
 
-    @Option(names = "--count", required = true, description = "pins to write")
+    @Option(names = "--count", paramLabel = "N", required = true, description = "pins to write")
     long count;
 
-    @Option(names = "--seed", defaultValue = BenchPins.DEFAULT_SEED, description = "the generator's seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = BenchPins.DEFAULT_SEED, description = "the generator's seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", required = true, description = "the NDJSON file to write")
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "the NDJSON file to write")
     Path out;
 
     public static void main(String[] args) {

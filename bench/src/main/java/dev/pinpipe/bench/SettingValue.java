@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** For the bench's shell scripts: a setting's value as every process resolves it, so no script repeats a default. */
 @Command(name = "setting-value", mixinStandardHelpOptions = true,
@@ -14,8 +17,11 @@ import picocli.CommandLine.Parameters;
                 + "the variable when set, else its default resolved against the environment.")
 public final class SettingValue implements Callable<Integer> {
 
-    @Parameters(paramLabel = "VARIABLE", arity = "1..*", description = "e.g. PINPIPE_TOPIC")
+    @Parameters(paramLabel = "VARIABLE", arity = "1..*", description = "variables of the catalogue (docs/configuration.md)")
     List<String> variables;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SettingValue()).execute(args));
@@ -24,9 +30,14 @@ public final class SettingValue implements Callable<Integer> {
     @Override
     public Integer call() {
         for (String variable : variables) {
-            Setting setting = Settings.named(variable);
+            Setting setting;
+            try {
+                setting = Settings.named(variable);
+            } catch (IllegalArgumentException unknown) {
+                throw new ParameterException(spec.commandLine(), unknown.getMessage());
+            }
             if (setting.secret()) {
-                throw new IllegalArgumentException(variable + " is a secret: never printed");
+                throw new ParameterException(spec.commandLine(), variable + " is a secret: never printed");
             }
             System.out.println(setting.value(System::getenv));
         }

@@ -96,45 +96,45 @@ public final class StreamBench implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--topic", descriptionKey = "PINPIPE_TOPIC", description = "the topic the stream job reads (default ${DEFAULT-VALUE})")
+    @Option(names = "--topic", paramLabel = "TOPIC", descriptionKey = "PINPIPE_TOPIC", description = "the topic the stream job reads (default ${DEFAULT-VALUE})")
     String topic;
 
-    @Option(names = "--kafka-bootstrap", descriptionKey = "PINPIPE_KAFKA_BOOTSTRAP", description = "Kafka (default ${DEFAULT-VALUE})")
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT[,…]", descriptionKey = "PINPIPE_KAFKA_BOOTSTRAP", description = "Kafka (default ${DEFAULT-VALUE})")
     String bootstrap;
 
-    @Option(names = "--jdbc-url", descriptionKey = "PINPIPE_JDBC_URL", description = "the database pins_stream is in (default ${DEFAULT-VALUE})")
+    @Option(names = "--jdbc-url", paramLabel = "URL", descriptionKey = "PINPIPE_JDBC_URL", description = "the database pins_stream is in (default ${DEFAULT-VALUE})")
     String jdbcUrl;
 
-    @Option(names = "--db-user", descriptionKey = "PINPIPE_DB_USER", description = "the database user (default ${DEFAULT-VALUE}; the password: PINPIPE_DB_PASSWORD)")
+    @Option(names = "--db-user", paramLabel = "USER", descriptionKey = "PINPIPE_DB_USER", description = "the database user (default ${DEFAULT-VALUE}; the password only from the environment, as the job reads it)")
     String dbUser;
 
-    @Option(names = "--metrics-file", descriptionKey = "PINPIPE_STREAM_METRICS_FILE",
+    @Option(names = "--metrics-file", paramLabel = "FILE", descriptionKey = "PINPIPE_STREAM_METRICS_FILE",
             description = "the job's metrics file, one line per micro-batch (default ${DEFAULT-VALUE})")
     Path metricsFile;
 
-    @Option(names = "--seconds", defaultValue = "40", description = "length of each step (default ${DEFAULT-VALUE})")
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "40", description = "length of each step (default ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--settle-seconds", defaultValue = "10", description = "a step's first seconds, not counted (default ${DEFAULT-VALUE})")
+    @Option(names = "--settle-seconds", paramLabel = "S", defaultValue = "10", description = "a step's first seconds, not counted (default ${DEFAULT-VALUE})")
     int settleSeconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "45", description = "the warm-up at the highest steady rate (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "45", description = "the warm-up at the highest steady rate (default ${DEFAULT-VALUE})")
     int warmupSeconds;
 
-    @Option(names = "--rates", defaultValue = "1000,5000", split = ",", description = "the steady rates, pins/s (default ${DEFAULT-VALUE})")
+    @Option(names = "--rates", paramLabel = "R", defaultValue = "1000,5000", split = ",", description = "the steady rates, pins/s (default ${DEFAULT-VALUE})")
     List<Integer> steady;
 
-    @Option(names = "--ramp", defaultValue = "8000,12000,16000,24000", split = ",",
+    @Option(names = "--ramp", paramLabel = "R[,R…]", defaultValue = "8000,12000,16000,24000",
             description = "then these rates until one is not sustained; blank: none (default ${DEFAULT-VALUE})")
     String ramp;
 
-    @Option(names = "--job-pid", defaultValue = "0", description = "the stream job's JVM, for its CPU per pin (default: not measured)")
+    @Option(names = "--job-pid", paramLabel = "PID", defaultValue = "0", description = "the stream job's JVM, for its CPU per pin (default: not measured)")
     long jobPid;
 
-    @Option(names = "--postgres-pid", defaultValue = "0", description = "the postmaster, for PostgreSQL's CPU per pin (default: not measured)")
+    @Option(names = "--postgres-pid", paramLabel = "PID", defaultValue = "0", description = "the postmaster, for PostgreSQL's CPU per pin (default: not measured)")
     long postgresPid;
 
-    @Option(names = "--seed", defaultValue = BenchPins.DEFAULT_SEED, description = "the generated pins' seed (default ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = BenchPins.DEFAULT_SEED, description = "the generated pins' seed (default ${DEFAULT-VALUE})")
     long seed;
 
     /** Pin i of the whole run (warm-up and steps): every pin has its own unique_id. */
