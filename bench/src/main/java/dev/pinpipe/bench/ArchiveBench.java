@@ -124,10 +124,9 @@ public final class ArchiveBench implements Callable<Integer> {
             }
             int perMessagePins = Math.min(perMessagePinsAsked, pins);
 
-            // The archiver is a long-running service: its per-request code (S3 PUT, commit, fetch) runs once
-            // per ~1,000 pins, so a fresh JVM and stack spend a 1 M-pin pass mostly warming up (JIT, the S3
-            // server's too). Whole passes over the same topic (own group and prefix) come first, reported as
-            // the first pass in a fresh JVM; the pass after them is the measured one.
+            // The archiver is a long-running service whose per-request code (S3 PUT, commit, fetch) warms up
+            // over thousands of requests (docs/performance.md): whole passes over the same topic (own group and
+            // prefix) come first, reported as the first pass in a fresh JVM; the pass after them is measured.
             Result first = null;
             for (int pass = 1; pass <= warmupPasses; pass++) {
                 Result warmup = pinArchiver(admin, topic, pins, "warmup" + pass);
@@ -377,7 +376,7 @@ public final class ArchiveBench implements Callable<Integer> {
         }
     }
 
-    /** The run's objects are only measured, never read: left in place they filled the local S3 server's disk (~1 GB a run). */
+    /** The run's objects are only measured, never read: left in place they would fill the local S3 server's disk. */
     private void deleteRunObjects(S3Client s3) {
         long deleted = 0;
         for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("bench/" + run + "/"))) {

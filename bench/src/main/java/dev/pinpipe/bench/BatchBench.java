@@ -133,8 +133,8 @@ public final class BatchBench implements Callable<Integer> {
         log("warm-up");
         noop(raw.get());
         noop(PinColumns.clean(raw.get()));
-        // The job's first run in a JVM also compiles the job's own generated code: JFR showed ~20 s of
-        // C2 compiler CPU in it that later runs do not pay. It is timed and reported apart ("first run").
+        // The job's first run in a JVM also JIT-compiles the job's own generated code, which later runs
+        // do not pay (docs/performance.md): it is timed and reported apart ("first run").
         double firstRun = median(1, "batch job, first run in this JVM (empty pins_batch)", () -> {
             truncate(args);
             job(spark, args, rows);
