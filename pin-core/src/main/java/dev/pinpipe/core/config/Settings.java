@@ -114,7 +114,7 @@ public final class Settings {
     public static final Setting INGEST_MAX_BATCH_BODY_SIZE = define("PINPIPE_INGEST_MAX_BATCH_BODY_SIZE", "16MB",
             "largest body `POST /pins` reads (larger: 413)", "ingest-api");
     public static final Setting INGEST_MAX_BATCH_PINS = define("PINPIPE_INGEST_MAX_BATCH_PINS", "10000",
-            "most pins one `POST /pins` may carry (more: 413)", "ingest-api, user-emulator");
+            "most pins one `POST /pins` may carry (more: 413)", "ingest-api");
     public static final Setting INGEST_ACK_TIMEOUT = define("PINPIPE_INGEST_ACK_TIMEOUT", "4s",
             "longest a request waits for the broker's ack; a little above the producer's `delivery.timeout.ms` (3 s), so the producer reports first",
             "ingest-api");
