@@ -44,10 +44,11 @@ class ClosedByDefaultTest {
     @FieldSource("SPRING")
     void composeOpensTheServiceToItsNetworkWithAManagementPortApart(String service) {
         SpringSettings settings = SpringSettings.of(service);
-        Map<String, String> env = compose.service(service).environment();
-        assertThat(env).as(service + " compose environment").containsEntry("PINPIPE_BIND_ADDRESS", "0.0.0.0")
-                .containsKey(settings.managementPort().variable());
-        assertThat(settings.managementPortIn(compose)).isNotEqualTo(settings.port().in(env));
+        Map<String, String> env = HealthEndpoint.Container.of(compose.service(service)).env();
+        assertThat(compose.service(service).environment()).as(service + " compose environment")
+                .containsEntry(settings.address().variable(), HealthEndpoint.EVERY_INTERFACE);
+        assertThat(settings.managementPortIn(compose)).as(service + " management port in its container")
+                .isNotEqualTo(settings.port().in(env));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.schema.MigrateMain;
 import dev.pinpipe.schema.PinSchema;
 
@@ -107,23 +108,28 @@ class ComposeSchemaTest {
         assertThat(users).as("services given the database").contains("stream-spark-job", "batch-spark-job", "airflow");
     }
 
+    /** Each container given the database reaches compose's PostgreSQL with its login (the catalogue's default user and password). */
     @Test
     void theMigrationGoesToTheDatabaseTheServicesUse() {
-        Map<String, String> env = migrate.environment();
-        assertThat(env.get("PINPIPE_JDBC_URL")).isEqualTo("jdbc:postgresql://postgres:5432/"
-                + postgres.environment().get("POSTGRES_DB"));
-        assertThat(env.get("PINPIPE_DB_USER")).isEqualTo(postgres.environment().get("POSTGRES_USER"));
-        compose.services().values().stream().filter(s -> s.environment().containsKey("PINPIPE_JDBC_URL")).forEach(s -> {
-            assertThat(s.environment().get("PINPIPE_JDBC_URL")).as(s.name()).isEqualTo(env.get("PINPIPE_JDBC_URL"));
-            assertThat(s.environment().get("PINPIPE_DB_USER")).as(s.name()).isEqualTo(env.get("PINPIPE_DB_USER"));
+        Map<String, String> server = postgres.environment();
+        String url = "jdbc:postgresql://postgres:5432/" + server.get("POSTGRES_DB");
+        List<String> users = new ArrayList<>();
+        compose.services().values().stream().filter(s -> s.environment().containsKey(Settings.JDBC_URL.variable())).forEach(s -> {
+            users.add(s.name());
+            Map<String, String> env = HealthEndpoint.Container.of(s).env();
+            assertThat(Settings.JDBC_URL.value(env::get)).as(s.name()).isEqualTo(url);
+            assertThat(Settings.DB_USER.value(env::get)).as(s.name()).isEqualTo(server.get("POSTGRES_USER"));
+            assertThat(Settings.DB_PASSWORD.value(env::get)).as(s.name()).isEqualTo(server.get("POSTGRES_PASSWORD"));
         });
+        assertThat(users).contains(MIGRATE);
     }
 
+    /** Compose's PostgreSQL has the local stack's database and login, so host tools reach either alike. */
     @Test
-    void theDatabaseIsTheOneTheServicesAreGiven() {
+    void theDatabaseIsTheLocalStacksOne() {
         assertThat(postgres.environment())
-                .containsEntry("POSTGRES_DB", "pinterest")
-                .containsEntry("POSTGRES_USER", "pinpipe")
-                .containsEntry("POSTGRES_PASSWORD", "pinpipe");
+                .containsEntry("POSTGRES_DB", Settings.JDBC_URL.localDefault().replaceFirst(".*/", ""))
+                .containsEntry("POSTGRES_USER", Settings.DB_USER.localDefault())
+                .containsEntry("POSTGRES_PASSWORD", Settings.DB_PASSWORD.localDefault());
     }
 }

@@ -67,8 +67,8 @@ record SpringSettings(String service, Placeholder port, Placeholder address, Pla
                 String.valueOf(health.get("show-details")), healthPath.replace("//", "/"));
     }
 
-    /** The management port the service's compose container listens on. */
+    /** The management port the service's compose container listens on (its image's ENV under compose's environment). */
     String managementPortIn(ComposeFile compose) {
-        return managementPort.in(compose.service(service).environment());
+        return managementPort.in(HealthEndpoint.Container.of(compose.service(service)).env());
     }
 }
