@@ -53,7 +53,7 @@ class ConfiguredVariablesTest {
     @Test
     void aLibraryCountsThroughTheClassesTheModuleUses() {
         assertThat(ConfiguredVariables.of("stream-spark-job", List.of("pin-spark", "pin-core")))
-                .contains(Settings.DB_PASSWORD.variable(), Settings.BIND_ADDRESS.variable(), Settings.TOPIC.variable())
+                .contains(Settings.DB_PASSWORD.variable(), Settings.BIND_ADDRESS.variable())
                 .as("the catalogue's own classes read nothing by being named").doesNotContain(Settings.TEST_STACK.variable());
     }
 }
