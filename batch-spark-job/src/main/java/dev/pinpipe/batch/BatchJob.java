@@ -1,5 +1,6 @@
 package dev.pinpipe.batch;
 
+import dev.pinpipe.spark.JobCommandLine;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -8,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The batch layer's Spark application: {@code BatchJob [--date YYYY-MM-DD | --from … --to …] [options]}
- * (see {@link BatchArgs#USAGE}). Prints a one-line summary; exit status 0 on success or an empty day,
+ * (see {@link BatchCommand}, or {@code --help}). Prints a one-line summary; exit status 0 on success or an empty day,
  * 1 on failure, 2 on bad arguments. Runs in {@code local[*]} by default, or under spark-submit with
  * the master it was given.
  */
@@ -28,28 +29,19 @@ public final class BatchJob {
     private BatchJob() {
     }
 
-    public static void main(String[] argv) {
+    public static void main(String[] argv) throws Exception {
         System.exit(run(argv, System.getenv(), System.out, System.err));
     }
 
-    static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) {
-        if (BatchArgs.wantsHelp(argv)) {
-            out.print(BatchArgs.USAGE);
-            return 0;
-        }
-        BatchArgs args;
-        try {
-            args = BatchArgs.parse(argv, env, Clock.systemUTC());
-        } catch (IllegalArgumentException e) {
-            err.println("batch: " + e.getMessage());
-            return 2;
-        }
-        SparkSession spark = session(args);
-        try {
-            return execute(spark, args, out, err);
-        } finally {
-            spark.stop();
-        }
+    static int run(String[] argv, Map<String, String> env, PrintStream out, PrintStream err) throws Exception {
+        return JobCommandLine.run(new BatchCommand(Clock.systemUTC()), argv, env, out, err, args -> {
+            SparkSession spark = session(args);
+            try {
+                return execute(spark, args, out, err);
+            } finally {
+                spark.stop();
+            }
+        });
     }
 
     /**
@@ -79,7 +71,7 @@ public final class BatchJob {
             builder.master(master);
         }
         if (master != null && master.startsWith("local")) {
-            // one run needs no UI; the driver's ports listen on PINPIPE_BIND_ADDRESS (loopback by default)
+            // one run needs no UI; the driver's ports listen on the bind address (loopback by default)
             args.binding().localSparkConf().forEach(builder::config);
             builder.config("spark.ui.enabled", "false");
         }

@@ -44,7 +44,7 @@ class BatchJobCliIT {
 
         Outcome bad = launch(stack, "bad", "--date", "yesterday");
         assertThat(bad.exit()).isEqualTo(2);
-        assertThat(bad.err()).contains("--date expects YYYY-MM-DD");
+        assertThat(bad.err()).contains("BatchJob: Invalid value for option '--date': expects YYYY-MM-DD, got 'yesterday'");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pinpipe.spark;
 
+import dev.pinpipe.core.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -7,29 +8,27 @@ import java.util.Optional;
 
 /**
  * The address a Spark job run in local mode listens on: the driver's RPC and block-manager ports
- * and the Spark UI. Loopback unless {@code PINPIPE_BIND_ADDRESS} opens it (the Spring services read
- * the same variable). Under a cluster master the jobs leave binding to Spark's own settings.
+ * and the Spark UI. The catalogue's {@link Settings#BIND_ADDRESS}, loopback unless set (the Spring
+ * services read the same variable). Under a cluster master the jobs leave binding to Spark's own settings.
  *
  * @param address an IP address or host name of this machine; {@code 0.0.0.0} listens on every interface
  */
 public record DriverBinding(String address) {
 
-    /** Where the jobs' (local mode) and the services' sockets listen. */
-    public static final String BIND_ADDRESS_ENV = "PINPIPE_BIND_ADDRESS";
-    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /** The host a driver bound to every interface advertises to its executors. */
+    private static final String LOOPBACK = "127.0.0.1";
     /** Spark's Web UI takes its bind host from this environment variable only (else 0.0.0.0). */
     public static final String SPARK_LOCAL_IP_ENV = "SPARK_LOCAL_IP";
 
     public DriverBinding {
         Objects.requireNonNull(address, "address");
         if (address.isBlank()) {
-            throw new IllegalArgumentException(BIND_ADDRESS_ENV + " is blank");
+            throw new IllegalArgumentException(Settings.BIND_ADDRESS.variable() + " is blank");
         }
     }
 
     public static DriverBinding fromEnv(Map<String, String> env) {
-        String address = env.get(BIND_ADDRESS_ENV);
-        return new DriverBinding(address == null || address.isBlank() ? DEFAULT_BIND_ADDRESS : address.strip());
+        return new DriverBinding(Settings.BIND_ADDRESS.value(env::get).strip());
     }
 
     /**
@@ -39,7 +38,7 @@ public record DriverBinding(String address) {
     public Map<String, String> localSparkConf() {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.driver.bindAddress", address);
-        conf.put("spark.driver.host", isWildcard() ? DEFAULT_BIND_ADDRESS : address);
+        conf.put("spark.driver.host", isWildcard() ? LOOPBACK : address);
         return conf;
     }
 
@@ -53,7 +52,7 @@ public record DriverBinding(String address) {
         if (uiHost.equals(address)) {
             return Optional.empty();
         }
-        return Optional.of("the Spark UI listens on " + uiHost + ", not on " + BIND_ADDRESS_ENV + "=" + address
+        return Optional.of("the Spark UI listens on " + uiHost + ", not on " + Settings.BIND_ADDRESS.variable() + "=" + address
                 + ": Spark takes its UI's address only from " + SPARK_LOCAL_IP_ENV
                 + " (./pinpipe sets it); export " + SPARK_LOCAL_IP_ENV + "=" + address + " before starting the job");
     }

@@ -1,7 +1,6 @@
 package dev.pinpipe.spark;
 
-import dev.pinpipe.core.Secrets;
-
+import dev.pinpipe.core.config.Settings;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,16 +15,6 @@ import java.util.Properties;
  */
 public record PostgresSettings(String jdbcUrl, String user, String password) implements Serializable {
 
-    public static final String JDBC_URL_ENV = "PINPIPE_JDBC_URL";
-    public static final String USER_ENV = "PINPIPE_DB_USER";
-    public static final String PASSWORD_ENV = "PINPIPE_DB_PASSWORD";
-    /** A file holding the password (trailing newline stripped), instead of {@link #PASSWORD_ENV}. */
-    public static final String PASSWORD_FILE_ENV = "PINPIPE_DB_PASSWORD_FILE";
-
-    public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/pinterest";
-    public static final String DEFAULT_USER = "pinpipe";
-    public static final String DEFAULT_PASSWORD = "pinpipe";
-
     public PostgresSettings {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
@@ -34,29 +23,21 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
     }
 
     /**
-     * From PINPIPE_JDBC_URL / PINPIPE_DB_USER / PINPIPE_DB_PASSWORD (or PINPIPE_DB_PASSWORD_FILE), with
-     * the local defaults. The password never comes from a command line: {@code ps} shows those.
+     * From the catalogue's {@link Settings#JDBC_URL}, {@link Settings#DB_USER} and {@link Settings#DB_PASSWORD}
+     * (the password also from its {@code _FILE} variable), else their local defaults. The password never
+     * comes from a command line: {@code ps} shows those.
      */
     public static PostgresSettings fromEnv() {
         return fromEnv(System.getenv());
     }
 
     public static PostgresSettings fromEnv(Map<String, String> env) {
-        return new PostgresSettings(
-                env.getOrDefault(JDBC_URL_ENV, DEFAULT_JDBC_URL),
-                env.getOrDefault(USER_ENV, DEFAULT_USER),
-                password(env));
+        return new PostgresSettings(Settings.JDBC_URL.value(env::get), Settings.DB_USER.value(env::get), password(env));
     }
 
-    /** From PINPIPE_DB_PASSWORD or the file PINPIPE_DB_PASSWORD_FILE names, else the local default. */
+    /** The catalogue's {@link Settings#DB_PASSWORD}: its variable or the file its {@code _FILE} variable names, else the local default. */
     public static String password(Map<String, String> env) {
-        return Objects.requireNonNullElse(Secrets.fromEnv(env, PASSWORD_ENV), DEFAULT_PASSWORD);
-    }
-
-    /** The message for a secret's command-line flag, which the jobs refuse: {@code ps} would show its value. */
-    public static String refusedFlag(String flag, String variable, String fileVariable) {
-        return flag + " is not accepted (a command line is visible to every user of the machine): set "
-                + variable + " or " + fileVariable + " instead";
+        return Settings.DB_PASSWORD.secretValue(env::get);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.pinpipe.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pinpipe.core.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,18 @@ class PostgresSettingsTest {
         // a blank variable beside the file counts as unset (compose passes "" for what it does not set)
         assertThat(PostgresSettings.fromEnv(Map.of("PINPIPE_DB_PASSWORD", "", "PINPIPE_DB_PASSWORD_FILE", file.toString()))
                 .password()).isEqualTo("from file");
+    }
+
+    @Test
+    void theUrlAndUserAreTheCataloguesUnlessSet() {
+        PostgresSettings local = PostgresSettings.fromEnv(Map.of());
+        assertThat(local.jdbcUrl()).isEqualTo(Settings.JDBC_URL.localDefault());
+        assertThat(local.user()).isEqualTo(Settings.DB_USER.localDefault());
+        assertThat(PostgresSettings.fromEnv(Map.of("PINPIPE_PG_PORT", "15432")).jdbcUrl())
+                .as("the default URL names the local stack's port").isEqualTo("jdbc:postgresql://127.0.0.1:15432/pinterest");
+        PostgresSettings set = PostgresSettings.fromEnv(Map.of("PINPIPE_JDBC_URL", "jdbc:postgresql://db/x", "PINPIPE_DB_USER", "u"));
+        assertThat(set.jdbcUrl()).isEqualTo("jdbc:postgresql://db/x");
+        assertThat(set.user()).isEqualTo("u");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.pinpipe.stream;
 
 import dev.pinpipe.core.kafka.KafkaClientProperties;
+import dev.pinpipe.spark.JobCommandLine;
 import dev.pinpipe.spark.PinColumns;
 import java.time.Duration;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The speed layer: PinterestTopic → the pin schema → the seven rules (pin-spark) → pins_stream,
+ * The speed layer: the topic ({@code Settings.TOPIC}) → the pin schema → the seven rules (pin-spark) → pins_stream,
  * exactly once across restarts from the checkpoint. In Real-time mode (the default) each Kafka
  * partition's long-running task writes its records as they arrive ({@link RealTimeWriter}); in
  * micro-batch mode the tasks of each micro-batch write it ({@link MicroBatchWriter}).
@@ -54,17 +55,14 @@ public final class StreamJob {
     }
 
     public static void main(String[] argv) throws Exception {
-        StreamArgs args;
-        try {
-            args = StreamArgs.parse(argv, System.getenv());
-        } catch (StreamArgs.HelpRequested help) {
-            System.out.print(StreamArgs.USAGE);
-            return;
-        } catch (IllegalArgumentException e) {
-            System.err.println("StreamJob: " + e.getMessage());
-            System.exit(2);
-            return;
+        int status = JobCommandLine.run(new StreamCommand(), argv, System.getenv(), System.out, System.err, StreamJob::run);
+        if (status != 0) { // not after a SIGTERM's stop: exit would wait for the shutdown hooks that are running
+            System.exit(status);
         }
+    }
+
+    /** Runs the query until it is stopped (0) or fails (1). */
+    static int run(StreamArgs args) throws TimeoutException {
         SparkSession spark = session(args);
         StreamingQuery query = start(spark, args);
         // a real-time epoch runs for minutes: stop at once (its tasks have written what they read; the
@@ -75,9 +73,10 @@ public final class StreamJob {
                 args.mode() == StreamArgs.Mode.REAL_TIME ? "real-time mode, epoch " + args.epoch() : "micro-batches, trigger " + args.trigger());
         try {
             query.awaitTermination();
+            return 0;
         } catch (StreamingQueryException e) {
             log.error("stream query failed", e);
-            System.exit(1);
+            return 1;
         }
     }
 

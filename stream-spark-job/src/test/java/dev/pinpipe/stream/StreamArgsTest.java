@@ -3,13 +3,19 @@ package dev.pinpipe.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pinpipe.core.config.Settings;
+import dev.pinpipe.spark.JobCommandLine;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 class StreamArgsTest {
 
@@ -18,7 +24,7 @@ class StreamArgsTest {
         StreamArgs args = StreamArgs.parse(new String[0], Map.of());
 
         assertThat(args.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
-        assertThat(args.topic()).isEqualTo("PinterestTopic");
+        assertThat(args.topic()).isEqualTo(Settings.TOPIC.localDefault());
         assertThat(args.checkpoint()).isEqualTo(Path.of(".pinpipe", "checkpoints", "stream").toString());
         assertThat(args.mode()).isEqualTo(StreamArgs.Mode.REAL_TIME);
         assertThat(args.epoch()).isEqualTo(Duration.ofMinutes(1));
@@ -43,6 +49,36 @@ class StreamArgsTest {
         assertThat(args.postgres().user()).isEqualTo("u");
         assertThat(args.postgres().password()).isEqualTo("p");
         assertThat(args.checkpoint()).isEqualTo("/var/pinpipe/checkpoints/stream");
+        assertThat(args.metricsFile()).isEqualTo(Path.of("/var/pinpipe/metrics/stream-batches.ndjson"));
+    }
+
+    @Test
+    void everyFlagReadsItsCatalogueVariable() {
+        StreamArgs args = StreamArgs.parse(new String[0], Map.of(
+                "PINPIPE_TOPIC", "OtherTopic",
+                "PINPIPE_STREAM_CHECKPOINT", "s3a://bucket/checkpoints/stream",
+                "PINPIPE_STREAM_EPOCH", "30s",
+                "PINPIPE_STREAM_TRIGGER", "250ms",
+                "PINPIPE_STREAM_MAX_OFFSETS_PER_TRIGGER", "1234",
+                "PINPIPE_STREAM_METRICS_FILE", "/tmp/metrics.ndjson",
+                "PINPIPE_SPARK_MASTER", "spark://master:7077",
+                "PINPIPE_PG_PORT", "15432"));
+
+        assertThat(args.topic()).isEqualTo("OtherTopic");
+        assertThat(args.checkpoint()).isEqualTo("s3a://bucket/checkpoints/stream");
+        assertThat(args.epoch()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(args.trigger()).isEqualTo(Duration.ofMillis(250));
+        assertThat(args.maxOffsetsPerTrigger()).isEqualTo(1234);
+        assertThat(args.metricsFile()).isEqualTo(Path.of("/tmp/metrics.ndjson"));
+        assertThat(args.master()).contains("spark://master:7077");
+        assertThat(args.postgres().jdbcUrl()).as("the default URL follows the port").isEqualTo("jdbc:postgresql://127.0.0.1:15432/pinterest");
+    }
+
+    @Test
+    void aBlankVariableCountsAsUnset() {
+        StreamArgs args = StreamArgs.parse(new String[0], Map.of("PINPIPE_TOPIC", " ", "PINPIPE_STREAM_MODE", ""));
+        assertThat(args.topic()).isEqualTo(Settings.TOPIC.localDefault());
+        assertThat(args.mode()).isEqualTo(StreamArgs.Mode.REAL_TIME);
     }
 
     @Test
@@ -52,7 +88,9 @@ class StreamArgsTest {
                 "--trigger", "500ms", "--jdbc-url", "jdbc:postgresql://flag/pinterest", "--master", "local[2]",
                 "--max-offsets-per-trigger", "20000", "--metrics-file", "/tmp/m.ndjson"},
                 Map.of("PINPIPE_KAFKA_BOOTSTRAP", "env:1", "PINPIPE_JDBC_URL", "jdbc:postgresql://env/pinterest",
-                        "PINPIPE_DB_USER", "u"));
+                        "PINPIPE_DB_USER", "u", "PINPIPE_TOPIC", "EnvTopic", "PINPIPE_STREAM_CHECKPOINT", "/env/checkpoint",
+                        "PINPIPE_STREAM_TRIGGER", "5s", "PINPIPE_SPARK_MASTER", "spark://env:7077",
+                        "PINPIPE_STREAM_MAX_OFFSETS_PER_TRIGGER", "7", "PINPIPE_STREAM_METRICS_FILE", "/env/m.ndjson"));
 
         assertThat(args.kafkaBootstrap()).isEqualTo("b:1");
         assertThat(args.topic()).isEqualTo("T");
@@ -75,35 +113,93 @@ class StreamArgsTest {
                     assertThat(args.epoch()).isEqualTo(Duration.ofSeconds(30));
                 });
         assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--mode", "continuous"}, Map.of()))
-                .hasMessageContaining("--mode: 'continuous'");
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("Invalid value for option '--mode': 'continuous' is neither real-time nor micro-batch");
     }
 
     @Test
-    void triggerTakesMillisecondsSecondsOrMinutes() {
-        assertThat(StreamArgs.duration("250ms")).isEqualTo(Duration.ofMillis(250));
-        assertThat(StreamArgs.duration("2s")).isEqualTo(Duration.ofSeconds(2));
-        assertThat(StreamArgs.duration("1m")).isEqualTo(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> StreamArgs.duration("soon")).hasMessageContaining("500ms");
+    void durationsTakeMillisecondsSecondsOrMinutes() {
+        StreamCommand.DurationConverter duration = new StreamCommand.DurationConverter();
+        assertThat(duration.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(duration.convert("2s")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(duration.convert("1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--trigger", "soon"}, Map.of()))
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("Invalid value for option '--trigger': 'soon' is not a duration like 500ms, 1s or 2m");
     }
 
     @Test
-    void helpAndUnknownOptionsAreReported() {
-        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--help"}, Map.of()))
-                .isInstanceOf(StreamArgs.HelpRequested.class);
+    void aBadValueFromAVariableNamesTheVariable() {
+        assertThatThrownBy(() -> StreamArgs.parse(new String[0], Map.of("PINPIPE_STREAM_EPOCH", "soon")))
+                .isInstanceOf(ParameterException.class)
+                .hasMessage("Invalid value for option '--epoch': 'soon' is not a duration like 500ms, 1s or 2m (from PINPIPE_STREAM_EPOCH)");
+        assertThatThrownBy(() -> StreamArgs.parse(new String[0], Map.of("PINPIPE_STREAM_MAX_OFFSETS_PER_TRIGGER", "-1")))
+                .isInstanceOf(ParameterException.class)
+                .hasMessageContaining("'--max-offsets-per-trigger'").hasMessageEndingWith("(from PINPIPE_STREAM_MAX_OFFSETS_PER_TRIGGER)");
+        assertThat(StreamArgs.parse(new String[] {"--epoch", "5s"}, Map.of("PINPIPE_STREAM_EPOCH", "soon")).epoch())
+                .as("a flag wins over a bad variable").isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void unknownOptionsAndMissingValuesAreUsageErrors() {
         assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--tpoic", "x"}, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--tpoic");
+                .isInstanceOf(ParameterException.class).hasMessageContaining("--tpoic");
         assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--topic"}, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a value");
-        assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--max-offsets-per-trigger", "0"}, Map.of()))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThat(StreamArgs.USAGE).contains("--checkpoint", "--trigger", "PINPIPE_JDBC_URL");
+                .isInstanceOf(ParameterException.class).hasMessageContaining("Missing required parameter for option '--topic'");
+        for (String bad : new String[] {"0", "-5", "many"}) {
+            assertThatThrownBy(() -> StreamArgs.parse(new String[] {"--max-offsets-per-trigger", bad}, Map.of()))
+                    .isInstanceOf(ParameterException.class)
+                    .hasMessage("Invalid value for option '--max-offsets-per-trigger': '" + bad + "' is not a positive whole number");
+        }
+    }
+
+    @Test
+    void helpPrintsEveryOptionWithItsVariableAndDefaultAndExitsZero() throws Exception {
+        Outcome help = main(Map.of("PINPIPE_TOPIC", "EnvTopic"), "--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.err()).isEmpty();
+        assertThat(help.out()).contains("Usage: StreamJob", "--kafka-bootstrap=HOST:PORT", "--checkpoint", "--mode", "--epoch",
+                "--trigger", "--jdbc-url", "--master", "--max-offsets-per-trigger", "--metrics-file",
+                "Variable: PINPIPE_STREAM_CHECKPOINT", "Default: .pinpipe/checkpoints/stream",
+                "Variable: PINPIPE_TOPIC", "Default: EnvTopic", "Variable: PINPIPE_JDBC_URL",
+                "PINPIPE_DB_PASSWORD", "a secret: never a flag", "PINPIPE_KAFKA_PROPERTIES_FILE", "PINPIPE_BIND_ADDRESS",
+                "Exit status:")
+                .doesNotContain("--db-password", "${");
+        assertThat(main(Map.of("PINPIPE_STREAM_TRIGGER", "soon"), "--help").exit())
+                .as("help despite a bad variable").isZero();
+    }
+
+    @Test
+    void aUsageErrorNamesTheFlagAndExitsTwo() throws Exception {
+        Outcome bad = main(Map.of(), "--trigger", "soon");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.out()).isEmpty();
+        assertThat(bad.err()).startsWith("StreamJob: Invalid value for option '--trigger': 'soon'").contains("--help");
+
+        Outcome badSecret = main(Map.of("PINPIPE_DB_PASSWORD", "p", "PINPIPE_DB_PASSWORD_FILE", "/nowhere"));
+        assertThat(badSecret.exit()).isEqualTo(2);
+        assertThat(badSecret.err()).contains("PINPIPE_DB_PASSWORD and PINPIPE_DB_PASSWORD_FILE");
+    }
+
+    private record Outcome(int exit, String out, String err) {
+    }
+
+    /** StreamJob's main without starting anything: the job must not run. */
+    private static Outcome main(Map<String, String> env, String... argv) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = JobCommandLine.run(new StreamCommand(), argv, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args -> {
+                    throw new AssertionError("the job ran with " + args);
+                });
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void thePasswordFlagIsRefusedNamingTheVariables() {
-        for (String[] line : new String[][] {{"--db-password", "hunter2"}, {"--db-password=hunter2"}}) {
+        for (String[] line : new String[][] {{"--db-password", "hunter2"}, {"--db-password=hunter2"}, {"--db-password"}}) {
             assertThatThrownBy(() -> StreamArgs.parse(line, Map.of()))
-                    .isInstanceOf(IllegalArgumentException.class)
+                    .isInstanceOf(ParameterException.class)
                     .hasMessageContaining("--db-password is not accepted")
                     .hasMessageContaining("PINPIPE_DB_PASSWORD or PINPIPE_DB_PASSWORD_FILE")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
@@ -119,7 +215,7 @@ class StreamArgsTest {
 
         assertThatThrownBy(() -> StreamArgs.parse(new String[0],
                 Map.of("PINPIPE_DB_PASSWORD", "p", "PINPIPE_DB_PASSWORD_FILE", file.toString())))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ParameterException.class)
                 .hasMessageContaining("PINPIPE_DB_PASSWORD and PINPIPE_DB_PASSWORD_FILE");
     }
 
@@ -157,7 +253,7 @@ class StreamArgsTest {
         Path file = Files.writeString(dir.resolve("client.properties"), "isolation.level=read_uncommitted\n");
 
         assertThatThrownBy(() -> StreamArgs.parse(new String[0], Map.of("PINPIPE_KAFKA_PROPERTIES_FILE", file.toString())))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(ParameterException.class)
                 .hasMessageStartingWith("PINPIPE_KAFKA_PROPERTIES_FILE: isolation.level cannot be set there");
     }
 
