@@ -67,7 +67,7 @@ public final class ArchiveReader {
     /**
      * The lines of {@code folders} (non-empty) as raw pins, in the input shape of
      * {@link PinColumns#clean}: each line as read ({@value #LINE}, its bytes as they are) and the
-     * object it came from ({@value #FILE}, e.g. {@code s3a://bucket/pins/dt=…/PinterestTopic+0+….json}),
+     * object it came from ({@value #FILE}, e.g. {@code s3a://bucket/pins/dt=…/<topic>+0+….json}),
      * the contract fields and {@code _corrupt_record} ({@code PinColumns.parse}: the schema is never
      * inferred, a line that is not one JSON object is kept, not an error), and the lineage from
      * {@code _kafka}. Read as text so that a rejected line is quarantined exactly as stored.

@@ -32,7 +32,7 @@ public final class CatalogueDefaults implements CommandLine.IDefaultValueProvide
     @Override
     public String defaultValue(ArgSpec spec) {
         // other keys are picocli's own (mixinStandardHelpOptions' --help/--version) or a resource bundle's
-        if (!(spec instanceof OptionSpec option) || !option.descriptionKey().startsWith(PREFIX)) {
+        if (!(spec instanceof OptionSpec option) || option.descriptionKey() == null || !option.descriptionKey().startsWith(PREFIX)) {
             return null;
         }
         Setting setting = Settings.named(option.descriptionKey());
