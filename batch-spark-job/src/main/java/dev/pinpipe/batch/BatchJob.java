@@ -16,12 +16,8 @@ import org.apache.spark.sql.SparkSession;
 public final class BatchJob {
 
     /**
-     * Spark packs input files into read partitions of up to 128 MB by default: ~5 partitions for a
-     * million archived pins (450 MB), so on 2 cores the last wave runs one task on one core, and each
-     * task ends with one long upsert of ~200 000 rows during which its Spark thread only waits. With
-     * 32 MB partitions (~70 000 pins each) the cores stay busy to the end and one task's upsert
-     * overlaps the next tasks' reading, cleaning and COPY; a partition's connection and staging table
-     * cost a few milliseconds. BatchRun sets it only when the application did not choose a value itself (e.g.
+     * Smaller read partitions than Spark's 128 MB, so the cores stay busy to the end and one task's
+     * upsert overlaps the next tasks' reading and cleaning (docs/performance.md). BatchRun sets it only when the application did not choose a value itself (e.g.
      * {@code spark-submit --conf spark.sql.files.maxPartitionBytes=…} on a cluster).
      */
     public static final Map<String, String> DEFAULT_SPARK_CONF = Map.of("spark.sql.files.maxPartitionBytes", "32m");

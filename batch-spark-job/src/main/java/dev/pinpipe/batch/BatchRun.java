@@ -150,8 +150,8 @@ final class BatchRun {
     /**
      * The archive lines the write's query read: its scan's own row count ({@code numOutputRows}, one
      * row per line, corrupt ones included). Taken from the executed plan rather than with
-     * {@code observe}: an observation adds a node that splits the query's generated code, and that
-     * cost a job's first run in a JVM ~20 s of JIT compilation on 1 M pins (bench/batch/README.md).
+     * {@code observe}, whose node splits the query's generated code and slows a JVM's first run
+     * (docs/performance.md).
      */
     private static long linesRead(Dataset<Row> written) {
         long lines = 0;

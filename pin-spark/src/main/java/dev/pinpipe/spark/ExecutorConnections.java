@@ -10,8 +10,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * One HikariCP pool per database in each executor JVM, so the tasks of one micro-batch after another
- * reuse their connections: opening one (TCP, SCRAM authentication, session set-up) costs 10–90 ms,
- * which a stream task paid on every micro-batch. Idle connections close after a minute, so a batch
+ * reuse their connections instead of opening one (TCP, SCRAM, session set-up) per micro-batch. Idle connections close after a minute, so a batch
  * job's executors hold nothing once it is done.
  */
 public final class ExecutorConnections {
@@ -19,8 +18,7 @@ public final class ExecutorConnections {
     /**
      * Session memory for one Spark partition's upsert, which holds the whole partition twice: in the
      * staging table (a temporary table lives in {@code temp_buffers}, 8 MB by default) and in the
-     * {@code DISTINCT ON} sort ({@code work_mem}, 4 MB by default). 200 000 pins are ~60 MB; with these
-     * both stay in memory. {@code temp_buffers} can only be set before a session's first temporary
+     * {@code DISTINCT ON} sort ({@code work_mem}, 4 MB by default); these keep a large partition in memory. {@code temp_buffers} can only be set before a session's first temporary
      * table, hence once, when the pool opens the connection.
      */
     static final String SESSION_SETTINGS = "SET temp_buffers = '256MB'; SET work_mem = '256MB'";

@@ -379,7 +379,7 @@ public final class PostgresUpsert {
     /**
      * The common case first: no copied pin is in the table yet (a day's first run, a stream's fresh
      * micro-batch), so one plain {@code INSERT} moves them all ({@link PinTable#insertFromStagingSql})
-     * at about half of PostgreSQL's CPU for the {@code ON CONFLICT} upsert. When a pin is there
+     * more cheaply than the {@code ON CONFLICT} upsert. When a pin is there
      * already, or a concurrent transaction inserted one meanwhile, the insert fails with a unique
      * violation: it is rolled back to a savepoint and false returned, for the upsert to do the work.
      * The wasted part is the insert up to its first known pin: nothing on a re-run, whose first pin

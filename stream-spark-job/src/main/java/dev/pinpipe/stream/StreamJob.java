@@ -37,8 +37,7 @@ public final class StreamJob {
     /**
      * For a checkpoint on the local disk. Spark's default goes through Hadoop's FileContext, whose
      * local file system, without Hadoop's native library (never there in a plain java -cp run), starts
-     * a {@code chmod} and several {@code ls} processes for every file it creates and renames: two
-     * checkpoint files per micro-batch cost 100–150 ms of forks (walCommit and commitOffsets). This
+     * a {@code chmod} and several {@code ls} processes for every file it creates and renames. This
      * one writes the same way, a temporary file renamed into place, through the FileSystem API, which
      * needs no process; a rename on a local disk is atomic, so the checkpoint's guarantees stay.
      */

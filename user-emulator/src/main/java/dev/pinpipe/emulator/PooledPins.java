@@ -5,8 +5,7 @@ import java.util.UUID;
 
 /**
  * For the benchmark: a pool of generated pins reused round-robin, each use with a fresh unique_id,
- * so the client spends almost nothing per pin (generating each pin anew costs the client a few
- * microseconds, which at 100k pins/s is a core the API under test would miss on a small machine).
+ * so the client spends almost nothing per pin and leaves the shared cores to the API under test.
  */
 final class PooledPins implements PinSource {
 

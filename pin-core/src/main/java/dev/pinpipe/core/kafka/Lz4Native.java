@@ -5,9 +5,8 @@ import net.jpountz.lz4.LZ4Factory;
 /**
  * Makes Kafka's lz4 (the topic's compression) use lz4-java's JNI build in a Spring Boot fat jar.
  * Kafka takes {@code LZ4Factory.fastestInstance()}, which only tries JNI when lz4-java was loaded by
- * the system class loader; in a fat jar it is not, and it falls back to the pure-Java "safe" codec
- * (it took half the ingest API's CPU on {@code POST /pins}; ~0.7 µs per pin against ~0.3 with JNI in
- * the archiver's decompression). Loading the native build once, before the first producer or consumer
+ * the system class loader; in a fat jar it is not, and it falls back to the much slower pure-Java codec
+ * (docs/performance.md). Loading the native build once, before the first producer or consumer
  * touches lz4, makes every later {@code fastestInstance()} return it. Services that use Kafka call it
  * first thing; lz4-java is an optional dependency of pin-core, on their classpath through kafka-clients.
  */
