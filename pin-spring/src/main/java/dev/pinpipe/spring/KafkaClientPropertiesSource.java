@@ -1,4 +1,4 @@
-package dev.pinpipe.archive;
+package dev.pinpipe.spring;
 
 import dev.pinpipe.core.kafka.KafkaClientProperties;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -7,9 +7,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * The file of {@link KafkaClientProperties} as Boot's {@code spring.kafka.properties.*}, which the consumer,
- * the dead-letter producer and the admin client all take. Last in precedence: a key this service
- * sets for one client in application.yml (a timeout, say) keeps the service's value. Registered in spring.factories.
+ * The file of {@link KafkaClientProperties} as Boot's {@code spring.kafka.properties.*}, which every Kafka
+ * client of a service takes (producers, consumers, admin clients). Last in precedence: a key a service
+ * sets for one client in its application.yml (a timeout, say) keeps the service's value.
  */
 public class KafkaClientPropertiesSource implements EnvironmentPostProcessor {
 
