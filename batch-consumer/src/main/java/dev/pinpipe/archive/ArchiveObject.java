@@ -37,7 +37,7 @@ record ArchiveObject(
     /**
      * {@code <folder>dt=YYYY-MM-DD/<topic>+<partition>+<first offset, 20 digits>.json} ({@link S3Properties#archiveFolder()}):
      * a function of Kafka coordinates only.
-     * Built by hand rather than with a format string: {@code Formatter} was ~4 % of a PUT's client CPU.
+     * Built by hand rather than with a format string: {@code Formatter} shows in a PUT's client CPU.
      */
     String key(String folder) {
         String dt = day();

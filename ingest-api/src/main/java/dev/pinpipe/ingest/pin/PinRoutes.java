@@ -16,8 +16,8 @@ import org.springframework.web.servlet.handler.AbstractHandlerMapping;
  * Finds {@link PinController}'s handler for the common case of a pin request in one map lookup:
  * {@code POST} to exactly {@code /pin}, {@code /pin/}, {@code /pins} or {@code /pins/} with a content type
  * the endpoint consumes and an {@code Accept} that takes JSON. The general lookup (asked after this one)
- * first tried the actuator's mappings, which miss every pin, then matched the controller's conditions:
- * ~10 % of the API's CPU per pin. Any other request (another method or content type, an unusual
+ * first tried the actuator's mappings, which miss every pin, then matched the controller's conditions,
+ * a visible share of the CPU per pin (docs/performance.md). Any other request (another method or content type, an unusual
  * {@code Accept}) is left to the general lookup, so its answers (405, 415, 406) stay Spring's own.
  */
 @Component
@@ -56,7 +56,7 @@ final class PinRoutes extends AbstractHandlerMapping {
         String contentType = request.getContentType();
         return "POST".equals(request.getMethod()) && request.getContextPath().isEmpty()
                 && ("/pin".equals(request.getRequestURI()) || "/pin/".equals(request.getRequestURI()))
-                // the plain type without parsing it (parsing was 7 % of the CPU of a fast-path pin); another
+                // the plain type without parsing it (parsing costs more than the match); another
                 // charset than UTF-8 is left to the controller's 415
                 && (MediaType.APPLICATION_JSON_VALUE.equals(contentType) || isUtf8Json(contentType))
                 && acceptsJson(request.getHeader(HttpHeaders.ACCEPT));
