@@ -266,11 +266,6 @@ public final class Settings {
         return out.toString();
     }
 
-    /** Prints the table of docs/configuration.md. */
-    public static void main(String[] args) {
-        System.out.print(markdownTable());
-    }
-
     private static Setting define(String variable, String defaultValue, String doc, String readBy) {
         return new Setting(variable, defaultValue, doc, readBy, false);
     }
