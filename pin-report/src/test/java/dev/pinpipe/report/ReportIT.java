@@ -1,0 +1,136 @@
+package dev.pinpipe.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pinpipe.localstack.LocalStack;
+import dev.pinpipe.localstack.LocalStackExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+
+/**
+ * {@code ./pinpipe report} over the real migrated schema holding {@link KnownPins}: the terminal summary's
+ * numbers, and the HTML page opened from a file:// URL in Debian's headless Chromium, where every chart
+ * must draw exactly the points the views hold, with no console error and nothing fetched.
+ */
+@ExtendWith(LocalStackExtension.class)
+class ReportIT {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("pinpipe.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("pinpipe.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOT = Path.of("target", "report-screenshot.png");
+
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void knownPins(LocalStack stack) throws Exception {
+        env = stack.env();
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())) {
+            KnownPins.insert(c);
+        }
+    }
+
+    @AfterAll
+    static void emptyTables(LocalStack stack) throws Exception {
+        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())) {
+            c.createStatement().execute("TRUNCATE pins_batch, pins_stream, pipeline_runs, pins_rejected");
+        }
+    }
+
+    @Test
+    void theTerminalSummaryShowsWhatTheViewsHold() {
+        Run run = report();
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out())
+                .contains("pins_serving 300 (280 from pins_batch, 20 from pins_stream only)   pins_batch 280 rows   pins_stream 270 rows")
+                .contains("in both 250   only in batch 30   only in stream 20   cleaned columns differ 5")
+                .contains("ack-to-row latency p50 950 ms   p99 1,400 ms   over 270 pins")
+                .contains("categories (top 9 of 9)")
+                .containsPattern("\\n  unknown +42 ")
+                .containsPattern("\\n  image +210  +70\\.0 %")
+                .containsPattern("\\n  batch +succeeded +285 +280 +5 +5  2026-11-27 10:50:40Z ")
+                .containsPattern("\\n  stream +succeeded +11 +10 +1 +3  2026-11-27 10:27:00Z ");
+    }
+
+    @Test
+    void theHtmlPageDrawsEveryChartInChromium() throws Exception {
+        Path page = Path.of("target", "report-it.html").toAbsolutePath();
+        Run run = report("--html", page.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+
+        ChromeDriver browser = chromium();
+        try {
+            // returns once the page has loaded: its scripts, which draw synchronously, have run
+            browser.get(page.toUri().toString());
+            JavascriptExecutor js = browser;
+            Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
+            List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+            assertThat(severe).as("console errors").isEmpty();
+
+
+            assertThat(js.executeScript("return window.pinpipeCharts")).as("data points each chart drew")
+                    .isEqualTo(Map.of("categories", 9L, "followers", 7L, "ingest", 30L, "latency", 54L, "agreement", 4L, "media", 3L));
+            for (String chart : List.of("categories", "followers", "ingest", "latency", "agreement", "media")) {
+                WebElement svg = browser.findElement(By.cssSelector("#chart-" + chart + " svg"));
+                assertThat(svg.getSize().getHeight()).as(chart + "'s svg height").isGreaterThan(100);
+                assertThat(svg.findElements(By.cssSelector("path")).size()).as(chart + "'s drawn shapes").isGreaterThan(5);
+            }
+            assertThat(browser.findElements(By.cssSelector("#table-latest tbody tr"))).hasSize(2);
+            assertThat(browser.findElements(By.cssSelector("#table-recent tbody tr"))).hasSize(20);
+            assertThat(browser.findElement(By.id("chart-categories")).getText()).contains(KnownPins.HOSTILE_CATEGORY);
+            assertThat(js.executeScript("return window.pwned === undefined")).as("a category's markup stays text").isEqualTo(true);
+            assertThat(js.executeScript("return document.querySelectorAll('[src], link[href]').length")).as("elements that load")
+                    .isEqualTo(0L);
+            assertThat(js.executeScript("return performance.getEntriesByType('resource').length")).as("resources fetched")
+                    .isEqualTo(0L);
+
+        } finally {
+            browser.quit();
+        }
+    }
+
+    /** Debian's chromium through its chromedriver, both named, so Selenium Manager downloads nothing. */
+    private static ChromeDriver chromium() {
+        assertThat(CHROMIUM).as("chromium (apt-get install chromium chromium-driver; ./pinpipe test installs it)").isExecutable();
+        assertThat(CHROMEDRIVER).as("chromedriver (apt-get install chromium-driver)").isExecutable();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,2400");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static Run report(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = ReportMain.commandLine(env).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+}
