@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -104,23 +104,26 @@ class SchemaMigrationIT {
     void theStacksOwnDatabaseIsKeptByFlyway(LocalStack stack) throws Exception {
         try (Connection c = Clients.jdbc(stack)) {
             assertThat(history(c, "public")).extracting(Row::text)
-                    .containsExactly("1 pins SQL true", "2 pins rejected SQL true");
+                    .containsExactly("1 pins SQL true", "2 pins rejected SQL true", "3 views SQL true");
         }
     }
 
+    /** V1 and V2 make the tables the old migrator made: once both are migrated, nothing tells them apart. */
     @Test
     void aFreshDatabaseMigratesToTheSchemaTheOldMigratorLeft(LocalStack stack) throws Exception {
-        String fresh = newSchema(stack);
-        String old = newSchema(stack);
+        String fresh = TestSchemas.create(stack);
+        String old = TestSchemas.create(stack);
         oldMigrator(stack, old, true, true, true);
 
         PinSchema.Result result = PinSchema.migrate(url(stack, fresh), stack.dbUser(), stack.dbPassword());
+        PinSchema.migrate(url(stack, old), stack.dbUser(), stack.dbPassword());
 
         assertThat(result.adoptedAt()).isNull();
-        assertThat(result.applied()).containsExactly("V1 pins", "V2 pins rejected");
-        assertThat(result.version()).isEqualTo("2");
+        assertThat(result.applied()).containsExactly("V1 pins", "V2 pins rejected", "V3 views");
+        assertThat(result.version()).isEqualTo("3");
         try (Connection c = Clients.jdbc(stack)) {
-            assertThat(history(c, fresh)).extracting(Row::text).containsExactly("1 pins SQL true", "2 pins rejected SQL true");
+            assertThat(history(c, fresh)).extracting(Row::text)
+                    .containsExactly("1 pins SQL true", "2 pins rejected SQL true", "3 views SQL true");
             assertThat(describe(c, fresh)).isNotEmpty().isEqualTo(describe(c, old));
             assertThat(tables(c, fresh)).doesNotContain(PinSchema.LEGACY_TABLE);
         }
@@ -130,10 +133,10 @@ class SchemaMigrationIT {
 
     @Test
     void aDatabaseOfTheOldMigratorIsAdoptedWithoutReRunningV1OrV2(LocalStack stack) throws Exception {
-        String schema = newSchema(stack);
+        String schema = TestSchemas.create(stack);
         oldMigrator(stack, schema, true, true, true);
         UUID pin = UUID.randomUUID();
-        try (Connection c = DriverManager.getConnection(url(stack, schema), stack.dbUser(), stack.dbPassword());
+        try (Connection c = TestSchemas.connect(stack, schema);
              Statement st = c.createStatement()) {
             st.execute("INSERT INTO pins_batch (unique_id, \"index\", category) VALUES ('" + pin + "', 7, 'art')");
         }
@@ -145,13 +148,13 @@ class SchemaMigrationIT {
         PinSchema.Result result = PinSchema.migrate(url(stack, schema), stack.dbUser(), stack.dbPassword());
 
         assertThat(result.adoptedAt()).isEqualTo(2);
-        assertThat(result.applied()).as("nothing re-applied").isEmpty();
-        assertThat(result.version()).isEqualTo("2");
+        assertThat(result.applied()).as("only what came after V2").containsExactly("V3 views");
+        assertThat(result.version()).isEqualTo("3");
         assertThat(result.summary()).contains("adopted the old pinpipe_schema_version at version 2");
         try (Connection c = Clients.jdbc(stack)) {
             assertThat(history(c, schema)).extracting(Row::text)
-                    .containsExactly("2 adopted from pinpipe_schema_version BASELINE true");
-            assertThat(describe(c, schema)).isEqualTo(before);
+                    .containsExactly("2 adopted from pinpipe_schema_version BASELINE true", "3 views SQL true");
+            assertThat(describe(c, schema)).as("the tables as they were, the views beside them").containsAll(before);
             assertThat(count(c, schema, "pins_batch WHERE unique_id = '" + pin + "'")).as("the tables were not re-created").isEqualTo(1);
             assertThat(count(c, schema, PinSchema.LEGACY_TABLE)).as("the old record is left as it was").isEqualTo(2);
         }
@@ -159,8 +162,32 @@ class SchemaMigrationIT {
         assertThat(again.adoptedAt()).as("adopted once; then Flyway's history rules").isNull();
         assertThat(again.applied()).isEmpty();
         try (Connection c = Clients.jdbc(stack)) {
-            assertThat(history(c, schema)).hasSize(1);
+            assertThat(history(c, schema)).hasSize(2);
         }
+    }
+
+    /** A database Flyway brought to V2 earlier, rows and all, gets V3's views on the next migrate, reading those rows. */
+    @Test
+    void aDatabaseAtV2GetsTheViewsOverTheRowsItHas(LocalStack stack) throws Exception {
+        String schema = TestSchemas.create(stack);
+        Flyway.configure().dataSource(url(stack, schema), stack.dbUser(), stack.dbPassword())
+                .locations(PinSchema.LOCATION).target("2").load().migrate();
+        UUID pin = UUID.randomUUID();
+        try (Connection c = TestSchemas.connect(stack, schema); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO pins_stream (unique_id, \"index\", category) VALUES ('" + pin + "', 7, 'art')");
+        }
+
+        PinSchema.Result result = PinSchema.migrate(url(stack, schema), stack.dbUser(), stack.dbPassword());
+
+        assertThat(result.applied()).containsExactly("V3 views");
+        assertThat(result.version()).isEqualTo("3");
+        try (Connection c = TestSchemas.connect(stack, schema); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT unique_id, layer FROM pins_serving")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getObject(1, UUID.class) + " " + rs.getString(2)).isEqualTo(pin + " stream");
+            assertThat(rs.next()).isFalse();
+        }
+        assertThat(PinSchema.migrate(url(stack, schema), stack.dbUser(), stack.dbPassword()).applied()).isEmpty();
     }
 
     /**
@@ -169,24 +196,24 @@ class SchemaMigrationIT {
      */
     @Test
     void aRecordedVersionWhoseTablesAreMissingIsAppliedAfterAll(LocalStack stack) throws Exception {
-        String schema = newSchema(stack);
+        String schema = TestSchemas.create(stack);
         oldMigrator(stack, schema, true, false, true);
 
         PinSchema.Result result = PinSchema.migrate(url(stack, schema), stack.dbUser(), stack.dbPassword());
 
         assertThat(result.adoptedAt()).isEqualTo(1);
-        assertThat(result.applied()).containsExactly("V2 pins rejected");
+        assertThat(result.applied()).containsExactly("V2 pins rejected", "V3 views");
         try (Connection c = Clients.jdbc(stack)) {
             assertThat(history(c, schema)).extracting(Row::text)
-                    .containsExactly("1 adopted from pinpipe_schema_version BASELINE true", "2 pins rejected SQL true");
+                    .containsExactly("1 adopted from pinpipe_schema_version BASELINE true", "2 pins rejected SQL true", "3 views SQL true");
             assertThat(tables(c, schema)).contains("pins_rejected");
         }
     }
 
     @Test
     void tablesWithNeitherRecordAreRefusedNotGuessed(LocalStack stack) throws Exception {
-        String schema = newSchema(stack);
-        try (Connection c = DriverManager.getConnection(url(stack, schema), stack.dbUser(), stack.dbPassword());
+        String schema = TestSchemas.create(stack);
+        try (Connection c = TestSchemas.connect(stack, schema);
              Statement st = c.createStatement()) {
             st.execute(OLD_MIGRATOR_V1);
         }
@@ -198,7 +225,7 @@ class SchemaMigrationIT {
     /** The command ./pinpipe migrate and compose run, with the password from a file as a mounted secret gives it. */
     @Test
     void theMigrateCommandMigratesAndReports(LocalStack stack, @TempDir Path dir) throws Exception {
-        String schema = newSchema(stack);
+        String schema = TestSchemas.create(stack);
         Path secret = Files.writeString(dir.resolve("db-password"), stack.dbPassword() + "\n");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -208,9 +235,9 @@ class SchemaMigrationIT {
         int code = cli.execute("--jdbc-url", url(stack, schema), "--db-user", stack.dbUser());
 
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("schema \"" + schema + "\": applied V1 pins, V2 pins rejected; now at version 2");
+        assertThat(out.toString()).contains("schema \"" + schema + "\": applied V1 pins, V2 pins rejected, V3 views; now at version 3");
         assertThat(cli.execute("--jdbc-url", url(stack, schema), "--db-user", stack.dbUser())).isZero();
-        assertThat(out.toString()).contains("nothing to apply; now at version 2");
+        assertThat(out.toString()).contains("nothing to apply; now at version 3");
         try (Connection c = Clients.jdbc(stack)) {
             assertThat(tables(c, schema)).contains("pins_batch", "pins_stream", "pipeline_runs", "pins_rejected");
         }
@@ -229,23 +256,14 @@ class SchemaMigrationIT {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    private static String newSchema(LocalStack stack) throws SQLException {
-        String schema = "it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = Clients.jdbc(stack); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        return schema;
-    }
-
-    /** A connection whose current schema (search_path) is {@code schema}: where unqualified DDL lands. */
     private static String url(LocalStack stack, String schema) {
-        return stack.jdbcUrl() + "?currentSchema=" + schema;
+        return TestSchemas.url(stack, schema);
     }
 
     /** As the old migrator did it: version table, then each migration and its row, in one transaction. */
     private static void oldMigrator(LocalStack stack, String schema, boolean v1, boolean v2, boolean recordV2)
             throws SQLException {
-        try (Connection c = DriverManager.getConnection(url(stack, schema), stack.dbUser(), stack.dbPassword());
+        try (Connection c = TestSchemas.connect(stack, schema);
              Statement st = c.createStatement()) {
             c.setAutoCommit(false);
             st.execute(OLD_VERSION_TABLE);
@@ -289,8 +307,8 @@ class SchemaMigrationIT {
     }
 
     /**
-     * The pipeline's tables as PostgreSQL sees them, bookkeeping tables left out: columns (type, null,
-     * default), constraints and indexes by definition, the schema's name taken out.
+     * The pipeline's tables and views as PostgreSQL sees them, bookkeeping tables left out: columns (type,
+     * null, default), constraints and indexes by definition, the schema's name taken out.
      */
     private static List<String> describe(Connection c, String schema) throws SQLException {
         List<String> lines = new ArrayList<>();

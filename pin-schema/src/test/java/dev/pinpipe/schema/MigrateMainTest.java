@@ -62,5 +62,6 @@ class MigrateMainTest {
         String folder = PinSchema.LOCATION.substring("classpath:".length());
         assertThat(getClass().getClassLoader().getResource(folder + "/V1__pins.sql")).isNotNull();
         assertThat(getClass().getClassLoader().getResource(folder + "/V2__pins_rejected.sql")).isNotNull();
+        assertThat(getClass().getClassLoader().getResource(folder + "/V3__views.sql")).isNotNull();
     }
 }
