@@ -2,13 +2,16 @@ package dev.pinpipe.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +20,10 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** The root launcher {@code ./pinpipe} with the local stack: {@code up}, {@code status}, {@code sql}, {@code down}. */
+/**
+ * The root launcher {@code ./pinpipe} with the local stack: {@code up}, {@code status}, {@code sql} (with psql,
+ * and without it on the PATH), {@code down}.
+ */
 class LauncherIT {
 
     private static final Path ROOT = Path.of(System.getProperty("pinpipe.repo.root", "..")).toAbsolutePath().normalize();
@@ -42,6 +48,19 @@ class LauncherIT {
         Result sql = pinpipe(env, "sql", "SELECT count(*) AS runs FROM pipeline_runs");
         assertThat(sql.exit).as(sql.output).isZero();
         assertThat(sql.output).contains("runs");
+
+        // where psql is missing, the JDBC runner answers, with the same table and psql's error
+        Map<String, String> noPsql = new HashMap<>(env);
+        noPsql.put("PATH", pathWithout("psql").toString());
+        Result jdbc = pinpipe(noPsql, "sql", "SELECT count(*) AS runs FROM pipeline_runs");
+        assertThat(jdbc.exit).as(jdbc.output).isZero();
+        assertThat(jdbc.output).endsWith(" runs \n------\n    0\n(1 row)\n\n").endsWith(sql.output);
+        Result error = pinpipe(noPsql, "sql", "SELECT * FROM nope");
+        assertThat(error.exit).isEqualTo(1);
+        assertThat(error.output).contains("ERROR:  relation \"nope\" does not exist");
+        Result psql = pinpipe(noPsql, "psql");
+        assertThat(psql.exit).isEqualTo(1);
+        assertThat(psql.output).contains("psql is not on the PATH");
 
         Result down = pinpipe(env, "down");
         assertThat(down.exit).as(down.output).isZero();
@@ -113,6 +132,26 @@ class LauncherIT {
             throw new AssertionError("./pinpipe " + String.join(" ", args) + " took more than 300 s");
         }
         return new Result(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
+    /** A folder of links to every command on this PATH except {@code command}: this PATH as if it were not installed. */
+    private Path pathWithout(String command) throws IOException {
+        Path bin = Files.createDirectories(home.resolve("path-without-" + command));
+        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+            if (!Files.isDirectory(Path.of(dir))) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(Path.of(dir))) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = file.getFileName().toString();
+                    Path link = bin.resolve(name);
+                    if (!name.equals(command) && Files.isExecutable(file) && !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createSymbolicLink(link, file.toAbsolutePath());
+                    }
+                }
+            }
+        }
+        return bin;
     }
 
     private static List<String> processesMentioning(Path path) {
