@@ -78,12 +78,12 @@ public final class Settings {
             "`on`: a commit returns once its WAL is on disk; `off`: cheaper commits a crash of PostgreSQL takes back",
             "local stack");
     public static final Setting JDBC_URL = define("PINPIPE_JDBC_URL", "jdbc:postgresql://127.0.0.1:${PINPIPE_PG_PORT}/pinterest",
-            "the database", "both Spark jobs, Airflow, `./pinpipe migrate`, `./pinpipe report`, pipeline-check");
+            "the database", "both Spark jobs, Airflow, `./pinpipe migrate`, `./pinpipe report`, `./pinpipe sql` (without psql), pipeline-check");
     public static final Setting DB_USER = define("PINPIPE_DB_USER", "pinpipe", "the database user",
-            "both Spark jobs, Airflow, `./pinpipe migrate`, `./pinpipe report`, pipeline-check");
+            "both Spark jobs, Airflow, `./pinpipe migrate`, `./pinpipe report`, `./pinpipe sql` (without psql), pipeline-check");
     public static final Setting DB_PASSWORD = secret("PINPIPE_DB_PASSWORD", "pinpipe",
             "the database password, or the file `PINPIPE_DB_PASSWORD_FILE` names (not both)",
-            "both Spark jobs, Airflow, `./pinpipe migrate`, `./pinpipe report`, pipeline-check");
+            "both Spark jobs, Airflow, `./pinpipe migrate`, `./pinpipe report`, `./pinpipe sql` (without psql), pipeline-check");
 
     // --- listeners and the API ---
 
