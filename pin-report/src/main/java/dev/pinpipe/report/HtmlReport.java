@@ -56,7 +56,7 @@ public final class HtmlReport {
         byte[] page = render(report).getBytes(StandardCharsets.UTF_8);
         Path target = file.toAbsolutePath().normalize();
         Files.createDirectories(target.getParent());
-        Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".partial");
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
         try {
             Files.write(partial, page);
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -20,6 +20,14 @@
     return Math.floor(seconds / 86400) + ' d ' + Math.floor((seconds % 86400) / 3600) + ' h';
   }
 
+  // A time axis over the minutes given, a minute of room on each side: one minute alone is still a bar, not a day
+  function minuteAxis(rows) {
+    if (rows.length === 0) return { type: 'time' };
+    const first = Date.parse(rows[0].minute);
+    const last = Date.parse(rows[rows.length - 1].minute);
+    return { type: 'time', min: first - 60000, max: last + 60000 };
+  }
+
   // One chart: drawn as SVG without animation, so it is complete when setOption returns.
   function chart(name, rows, option) {
     const element = document.getElementById('chart-' + name);
@@ -93,15 +101,15 @@
     series: [{ name: 'pins', type: 'bar', data: data.followerBuckets.map(b => b.pins), itemStyle: { color: '#3e7cb1' } }]
   });
   chart('ingest', data.ingestedPerMinute, {
-    xAxis: { type: 'time' },
+    xAxis: minuteAxis(data.ingestedPerMinute),
     yAxis: { type: 'value', name: 'pins / min' },
     dataZoom: [{ type: 'inside' }],
-    series: [{ name: 'pins', type: 'line', showSymbol: data.ingestedPerMinute.length < 60, areaStyle: {},
+    series: [{ name: 'pins', type: 'bar', barMaxWidth: 40, itemStyle: { color: '#5470c6' },
       data: data.ingestedPerMinute.map(m => [Date.parse(m.minute), m.pins]) }]
   });
   chart('latency', data.streamLatencyPerMinute, {
     legend: { top: 0 },
-    xAxis: { type: 'time' },
+    xAxis: minuteAxis(data.streamLatencyPerMinute),
     yAxis: { type: 'value', name: 'ms' },
     dataZoom: [{ type: 'inside' }],
     series: [

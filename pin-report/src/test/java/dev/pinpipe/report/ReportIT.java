@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -18,7 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -41,6 +41,7 @@ class ReportIT {
     private static final Path SCREENSHOT = Path.of("target", "report-screenshot.png");
 
     private static Map<String, String> env;
+    private static ChromeDriver browser;
 
     @BeforeAll
     static void knownPins(LocalStack stack) throws Exception {
@@ -51,9 +52,9 @@ class ReportIT {
     }
 
     @AfterAll
-    static void emptyTables(LocalStack stack) throws Exception {
-        try (Connection c = DriverManager.getConnection(stack.jdbcUrl(), stack.dbUser(), stack.dbPassword())) {
-            c.createStatement().execute("TRUNCATE pins_batch, pins_stream, pipeline_runs, pins_rejected");
+    static void quitBrowser() {
+        if (browser != null) {
+            browser.quit();
         }
     }
 
@@ -79,36 +80,54 @@ class ReportIT {
         Run run = report("--html", page.toString());
         assertThat(run.code()).as(run.err()).isZero();
 
-        ChromeDriver browser = chromium();
-        try {
-            // returns once the page has loaded: its scripts, which draw synchronously, have run
-            browser.get(page.toUri().toString());
-            JavascriptExecutor js = browser;
-            Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
-            List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                    .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-            assertThat(severe).as("console errors").isEmpty();
-
-
-            assertThat(js.executeScript("return window.pinpipeCharts")).as("data points each chart drew")
-                    .isEqualTo(Map.of("categories", 9L, "followers", 7L, "ingest", 30L, "latency", 54L, "agreement", 4L, "media", 3L));
-            for (String chart : List.of("categories", "followers", "ingest", "latency", "agreement", "media")) {
-                WebElement svg = browser.findElement(By.cssSelector("#chart-" + chart + " svg"));
-                assertThat(svg.getSize().getHeight()).as(chart + "'s svg height").isGreaterThan(100);
-                assertThat(svg.findElements(By.cssSelector("path")).size()).as(chart + "'s drawn shapes").isGreaterThan(5);
-            }
-            assertThat(browser.findElements(By.cssSelector("#table-latest tbody tr"))).hasSize(2);
-            assertThat(browser.findElements(By.cssSelector("#table-recent tbody tr"))).hasSize(20);
-            assertThat(browser.findElement(By.id("chart-categories")).getText()).contains(KnownPins.HOSTILE_CATEGORY);
-            assertThat(js.executeScript("return window.pwned === undefined")).as("a category's markup stays text").isEqualTo(true);
-            assertThat(js.executeScript("return document.querySelectorAll('[src], link[href]').length")).as("elements that load")
-                    .isEqualTo(0L);
-            assertThat(js.executeScript("return performance.getEntriesByType('resource').length")).as("resources fetched")
-                    .isEqualTo(0L);
-
-        } finally {
-            browser.quit();
+        open(page);
+        Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
+        assertThat(consoleErrors()).as("console errors").isEmpty();
+        assertThat(browser.executeScript("return window.pinpipeCharts")).as("data points each chart drew")
+                .isEqualTo(Map.of("categories", 9L, "followers", 7L, "ingest", 30L, "latency", 54L, "agreement", 4L, "media", 3L));
+        for (String chart : List.of("categories", "followers", "ingest", "latency", "agreement", "media")) {
+            WebElement svg = browser.findElement(By.cssSelector("#chart-" + chart + " svg"));
+            assertThat(svg.getSize().getHeight()).as(chart + "'s svg height").isGreaterThan(100);
+            assertThat(svg.findElements(By.cssSelector("path")).size()).as(chart + "'s drawn shapes").isGreaterThan(5);
         }
+        assertThat(browser.findElements(By.cssSelector("#table-latest tbody tr"))).hasSize(2);
+        assertThat(browser.findElements(By.cssSelector("#table-recent tbody tr"))).hasSize(20);
+        assertThat(browser.findElement(By.id("chart-categories")).getText()).contains(KnownPins.HOSTILE_CATEGORY);
+        assertThat(browser.executeScript("return window.pwned === undefined")).as("a category's markup stays text").isEqualTo(true);
+        assertThat(browser.executeScript("return document.querySelectorAll('[src], link[href]').length")).as("elements that load")
+                .isEqualTo(0L);
+        assertThat(browser.executeScript("return performance.getEntriesByType('resource').length")).as("resources fetched")
+                .isEqualTo(0L);
+    }
+
+    @Test
+    void aPageOfNoRowsSaysSoWithoutAnError() throws Exception {
+        Instant now = Instant.now();
+        Report empty = new Report("jdbc:postgresql://127.0.0.1:5432/pinterest", now, new Report.Layers(0, 0, 0, 0),
+                new Report.Agreement(0, 0, 0, 0), List.of(), List.of(), List.of(), List.of(), List.of(),
+                new Report.Latency(0, null, null), List.of(), List.of());
+        Path page = HtmlReport.write(empty, Path.of("target", "report-empty.html")).file();
+
+        open(page);
+        assertThat(consoleErrors()).as("console errors").isEmpty();
+        assertThat(browser.executeScript("return window.pinpipeCharts")).as("data points each chart drew")
+                .isEqualTo(Map.of("categories", 0L, "followers", 0L, "ingest", 0L, "latency", 0L, "agreement", 4L, "media", 0L));
+        assertThat(browser.findElement(By.id("chart-ingest")).getText()).isEqualTo("No rows yet.");
+        assertThat(browser.findElement(By.id("table-recent")).getText()).isEqualTo("No rows yet.");
+    }
+
+    /** Opens the page; returns once it has loaded, so its scripts, which draw synchronously, have run. */
+    private static void open(Path page) {
+        if (browser == null) {
+            browser = chromium();
+        }
+        browser.get(page.toAbsolutePath().toUri().toString());
+    }
+
+    /** The console's errors since the last call. */
+    private static List<LogEntry> consoleErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
     }
 
     /** Debian's chromium through its chromedriver, both named, so Selenium Manager downloads nothing. */
