@@ -3,16 +3,21 @@ package dev.pinpipe.check;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.config.Settings;
+import dev.pinpipe.report.HtmlReport;
+import dev.pinpipe.report.ReportMain;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,8 +27,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./pinpipe demo}: the whole pipeline on the embedded stack, as a new user meets it. Starts
  * everything through the launcher, posts pins with the user emulator, waits until the archive and
- * both tables hold every acknowledged pin, and reports. Exit 0 only when each acknowledged pin is in
- * the archive once and in both tables once.
+ * both tables hold every acknowledged pin, and reports, also as the HTML page of {@code ./pinpipe report}.
+ * Exit 0 only when each acknowledged pin is in the archive once and in both tables once, and the page
+ * was written.
  */
 @Command(name = "pinpipe demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole pipeline end to end on the embedded stack and reports what reached each layer.",
@@ -95,8 +101,10 @@ public final class DemoMain implements Callable<Integer> {
             ArchiveCensus finalArchive = ArchiveCensus.take(env);
             TopicCensus topic = TopicCensus.take(env);
             Reconciliation r = Reconciliation.of("demo", sent.sent(), sent.acked(), finalArchive, stream.census(), batch);
-            printReport(env, sent, finalArchive, topic, r, clock);
-            return r.exact() ? 0 : 1;
+            HtmlReport.Written page = writePage(env, launcher.home().resolve("report").resolve("pinpipe-report.html"));
+            clock.mark("report");
+            printReport(env, sent, finalArchive, topic, r, clock, page);
+            return r.exact() && page != null ? 0 : 1;
         } finally {
             if (keep) {
                 System.out.println();
@@ -109,8 +117,18 @@ public final class DemoMain implements Callable<Integer> {
         }
     }
 
+    /** The result views as {@code ./pinpipe report --html} writes them; null, the reason printed, when that failed. */
+    private static HtmlReport.Written writePage(PipelineEnv env, Path file) {
+        try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword())) {
+            return HtmlReport.write(c, ReportMain.RECENT_RUNS, file);
+        } catch (SQLException | IOException e) {
+            System.out.println("demo: the HTML report could not be written: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static void printReport(PipelineEnv env, SentPins sent, ArchiveCensus archive, TopicCensus topic,
-            Reconciliation r, StageClock clock) throws Exception {
+            Reconciliation r, StageClock clock, HtmlReport.Written page) throws Exception {
         System.out.println();
         System.out.println("pins      sent " + (sent.acked().size() + sent.rejected().size() + sent.inDoubt().size())
                 + "  acknowledged " + sent.acked().size() + "  rejected " + sent.rejected().size()
@@ -120,6 +138,8 @@ public final class DemoMain implements Callable<Integer> {
         System.out.println("archive   objects " + archive.objects() + "  lines " + archive.lines() + "  days " + archive.dates()
                 + "  records archived twice " + archive.doubledRecords());
         System.out.println("tables    pins_stream " + r.streamRows() + " rows  pins_batch " + r.batchRows() + " rows");
+        System.out.println("report    " + (page == null ? "not written (see above)" : page.describe()
+                + String.format(Locale.ROOT, " in %.1f s: the result views with charts, for any browser", page.took().toNanos() / 1e9)));
         System.out.println();
         printSamples(env, archive);
         System.out.println();
