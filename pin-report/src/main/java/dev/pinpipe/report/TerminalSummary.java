@@ -9,12 +9,14 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** The report as plain text for a terminal: a few lines per view, the biggest groups first. */
 public final class TerminalSummary {
 
     static final int TOP_CATEGORIES = 10;
     private static final int BAR_WIDTH = 30;
+    private static final int MIN_NAME_WIDTH = 16;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private TerminalSummary() {
@@ -24,9 +26,9 @@ public final class TerminalSummary {
         StringBuilder out = new StringBuilder();
         line(out, "pinpipe report of %s at %s", r.database(), time(r.generatedAt()));
         out.append('\n');
-        line(out, "pins       pins_serving %s (%s from pins_batch, %s from pins_stream only)   pins_batch %s rows   pins_stream %s rows",
-                n(r.layers().serving()), n(r.layers().servingBatch()), n(r.layers().servingStream()),
-                n(r.layers().batchRows()), n(r.layers().streamRows()));
+        line(out, "pins       pins_serving %s: %s from pins_batch, %s from pins_stream only",
+                n(r.layers().serving()), n(r.layers().servingBatch()), n(r.layers().servingStream()));
+        line(out, "tables     pins_batch %s rows   pins_stream %s rows", n(r.layers().batchRows()), n(r.layers().streamRows()));
         line(out, "agreement  in both %s   only in batch %s   only in stream %s   cleaned columns differ %s",
                 n(r.agreement().inBoth()), n(r.agreement().onlyBatch()), n(r.agreement().onlyStream()), n(r.agreement().differ()));
         line(out, "stream     ack-to-row latency %s",
@@ -34,19 +36,24 @@ public final class TerminalSummary {
                         : "p50 " + ms(r.streamLatency().p50Ms()) + "   p99 " + ms(r.streamLatency().p99Ms())
                         + "   over " + n(r.streamLatency().pins()) + " pins");
 
+        // one name column for the three lists, as wide as their longest name
+        int width = Stream.of(r.categories().stream().map(Category::category), r.followerBuckets().stream().map(FollowerBucket::bucket),
+                        r.media().stream().map(Media::mediaType))
+                .flatMap(names -> names).mapToInt(String::length).max().orElse(0);
+        String row = "  %-" + Math.max(MIN_NAME_WIDTH, width) + "s %9s  %s";
         long top = r.categories().stream().limit(TOP_CATEGORIES).mapToLong(Category::pins).max().orElse(0);
         section(out, "categories (top " + Math.min(TOP_CATEGORIES, r.categories().size()) + " of " + r.categories().size() + ")",
                 r.categories().isEmpty());
         r.categories().stream().limit(TOP_CATEGORIES)
-                .forEach(c -> line(out, "  %-24s %9s  %s", c.category(), n(c.pins()), bar(c.pins(), top)));
+                .forEach(c -> line(out, row, c.category(), n(c.pins()), bar(c.pins(), top)));
 
         long most = r.followerBuckets().stream().mapToLong(FollowerBucket::pins).max().orElse(0);
         section(out, "follower buckets", r.followerBuckets().isEmpty());
-        r.followerBuckets().forEach(b -> line(out, "  %-24s %9s  %s", b.bucket(), n(b.pins()), bar(b.pins(), most)));
+        r.followerBuckets().forEach(b -> line(out, row, b.bucket(), n(b.pins()), bar(b.pins(), most)));
 
         section(out, "media", r.media().isEmpty());
         for (Media m : r.media()) {
-            line(out, "  %-24s %9s  %5.1f %%", m.mediaType(), n(m.pins()), m.share() * 100);
+            line(out, row, m.mediaType(), n(m.pins()), String.format(Locale.ROOT, "%5.1f %%", m.share() * 100));
         }
 
         section(out, "runs: each job's newest (pipeline_runs_latest)", r.latestRuns().isEmpty());

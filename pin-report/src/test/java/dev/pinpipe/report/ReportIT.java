@@ -64,7 +64,8 @@ class ReportIT {
 
         assertThat(run.code()).as(run.err()).isZero();
         assertThat(run.out())
-                .contains("pins_serving 300 (280 from pins_batch, 20 from pins_stream only)   pins_batch 280 rows   pins_stream 270 rows")
+                .contains("pins_serving 300: 280 from pins_batch, 20 from pins_stream only")
+                .contains("pins_batch 280 rows   pins_stream 270 rows")
                 .contains("in both 250   only in batch 30   only in stream 20   cleaned columns differ 5")
                 .contains("ack-to-row latency p50 950 ms   p99 1,400 ms   over 270 pins")
                 .contains("categories (top 9 of 9)")
