@@ -10,11 +10,15 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.spark.api.java.function.VoidFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,6 +104,16 @@ public final class PostgresUpsert {
     }
 
     /**
+     * Told on the executor, once a partition's transaction has committed, what it wrote: the rows
+     * written and quarantined, and the written rows' {@code ingested_at} (epoch microseconds; rows
+     * without one left out), so a caller can measure each row's ack-to-row latency where it was written.
+     */
+    @FunctionalInterface
+    public interface Committed extends Serializable {
+        void committed(int written, int rejected, long[] ingestedAtMicros);
+    }
+
+    /**
      * Writes rows to {@code table} per Spark partition, one pooled connection ({@link ExecutorConnections}) and one transaction each: the
      * rows whose {@link PinColumns#REASON} is null are COPYed and upserted; the others go to
      * {@code pins_rejected} through {@code quarantine} in the same transaction, from the columns
@@ -122,6 +136,12 @@ public final class PostgresUpsert {
      */
     public static WriteResult write(Dataset<Row> rows, PinTable table, PostgresSettings settings, Quarantine quarantine,
                                     boolean careful) {
+        return write(rows, table, settings, quarantine, careful, null);
+    }
+
+    /** {@link #write(Dataset, PinTable, PostgresSettings, Quarantine, boolean)}, telling {@code committed} (if not null) of each partition's commit. */
+    public static WriteResult write(Dataset<Row> rows, PinTable table, PostgresSettings settings, Quarantine quarantine,
+                                    boolean careful, Committed committed) {
         PgType[] types;
         try (Connection connection = settings.connect()) {
             types = columnTypes(connection, table);
@@ -137,6 +157,7 @@ public final class PostgresUpsert {
         if (careful && rejectColumns == null) {
             throw new IllegalArgumentException("a careful write needs the " + PinColumns.REASON + " and reject columns");
         }
+        int ingestedAt = ordinals[PinColumns.CLEAN_COLUMNS.indexOf(PinColumns.INGESTED_AT)];
         LongAccumulator written = rows.sparkSession().sparkContext().longAccumulator("rows written to " + table.tableName());
         LongAccumulator rejected = rows.sparkSession().sparkContext().longAccumulator("rows quarantined");
         QueryExecution execution = rows.queryExecution();
@@ -146,9 +167,11 @@ public final class PostgresUpsert {
             }
             try (Connection connection = ExecutorConnections.borrow(settings)) {
                 connection.setAutoCommit(false);
+                LongStream.Builder times = LongStream.builder();
+                int n;
+                int q;
                 try {
                     List<Quarantine.Rejected> rejects = new ArrayList<>();
-                    int n;
                     if (careful) {
                         List<InternalRow> clean = new ArrayList<>();
                         while (input.hasNext()) {
@@ -159,13 +182,20 @@ public final class PostgresUpsert {
                                 clean.add(row.copy());
                             }
                         }
+                        Set<InternalRow> refused = Collections.newSetFromMap(new IdentityHashMap<>());
                         n = writeOrRefuse(connection, clean,
                                 chunk -> copyAndUpsert(connection, table, copy -> {
                                     for (InternalRow row : chunk) {
                                         copyRow(copy, row, ordinals, types);
                                     }
                                 }),
-                                (row, why) -> rejects.add(rejectColumns.rejected(row, why)));
+                                (row, why) -> {
+                                    refused.add(row);
+                                    rejects.add(rejectColumns.rejected(row, why));
+                                });
+                        if (committed != null) {
+                            clean.stream().filter(row -> !refused.contains(row)).forEach(row -> addTime(times, row, ingestedAt));
+                        }
                     } else {
                         n = copyAndUpsert(connection, table, copy -> {
                             while (input.hasNext()) {
@@ -174,11 +204,14 @@ public final class PostgresUpsert {
                                     rejects.add(rejectColumns.rejected(row, null));
                                 } else {
                                     copyRow(copy, row, ordinals, types);
+                                    if (committed != null) {
+                                        addTime(times, row, ingestedAt);
+                                    }
                                 }
                             }
                         });
                     }
-                    int q = rejects.isEmpty() ? 0 : quarantine.upsert(connection, rejects);
+                    q = rejects.isEmpty() ? 0 : quarantine.upsert(connection, rejects);
                     connection.commit();
                     written.add(n);
                     rejected.add(q);
@@ -189,6 +222,9 @@ public final class PostgresUpsert {
                     }
                     throw e;
                 }
+                if (committed != null) {
+                    committed.committed(n, q, times.build().toArray());
+                }
             }
         };
         SQLExecution.withNewExecutionId(execution, Option.apply("upsert into " + table.tableName()), () -> {
@@ -196,6 +232,12 @@ public final class PostgresUpsert {
             return null;
         });
         return new WriteResult(written.value(), rejected.value());
+    }
+
+    private static void addTime(LongStream.Builder times, InternalRow row, int ordinal) {
+        if (!row.isNullAt(ordinal)) {
+            times.add(row.getLong(ordinal));
+        }
     }
 
     private static void copyRow(BinaryCopy copy, InternalRow row, int[] ordinals, PgType[] types) throws SQLException {

@@ -158,7 +158,7 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
         Quarantine quarantine = new Quarantine(RunLedger.STREAM.job(), runId, batchId);
         PostgresUpsert.WriteResult result;
         try {
-            result = PostgresUpsert.write(projected, PinTable.PINS_STREAM, postgres, quarantine, false);
+            result = PostgresUpsert.write(projected, PinTable.PINS_STREAM, postgres, quarantine, false, StreamMetricsPlugin::committed);
         } catch (Exception e) { // a failed Spark job (SparkException) is a checked exception thrown unchecked
             if (!PostgresUpsert.isDataError(e)) {
                 throw e;
@@ -167,7 +167,8 @@ final class MicroBatchWriter implements VoidFunction2<Dataset<Row>, Long>, AutoC
             // micro-batch again with every record's raw bytes, in halves down to the refused rows, which
             // are quarantined with PostgreSQL's message; what the first attempt committed is rewritten
             log.warn("micro-batch {}: PostgreSQL refused some row's data ({}); writing it in halves", batchId, e.getMessage());
-            result = PostgresUpsert.write(project(batch, true), PinTable.PINS_STREAM, postgres, quarantine, true);
+            result = PostgresUpsert.write(project(batch, true), PinTable.PINS_STREAM, postgres, quarantine, true,
+                    StreamMetricsPlugin::committed);
         }
         long written = System.nanoTime();
         RunLedger.Counts counts = new RunLedger.Counts(result.written() + result.rejected(),

@@ -9,9 +9,14 @@ import dev.pinpipe.spark.PostgresUpsert;
 import dev.pinpipe.spark.Quarantine;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Spark replays after a failure rewrites the same rows. Its ledger row, keyed by (query id and
  * Spark partition, epoch), is overwritten by the replay's own running counts, so the last attempt
  * of an epoch, the one Spark commits, is what pipeline_runs says; read = written + rejected in every
- * transaction.
+ * transaction. After each commit it tells {@link StreamMetricsPlugin} what it wrote.
  */
 final class RealTimeWriter extends ForeachWriter<Row> {
 
@@ -184,13 +189,22 @@ final class RealTimeWriter extends ForeachWriter<Row> {
 
     private void writeBuffered(boolean last) throws SQLException {
         Connection c = connection();
+        int w;
+        int q;
+        long[] ingestedAt;
         try {
             List<Quarantine.Rejected> quarantined = new ArrayList<>(rejects);
-            int w = PostgresUpsert.upsertOrRefuse(c, PinTable.PINS_STREAM, clean,
-                    (row, why) -> quarantined.add(MicroBatchWriter.rejected(row, why)));
-            int q = quarantine.upsert(c, quarantined);
+            Set<Row> refused = Collections.newSetFromMap(new IdentityHashMap<>());
+            w = PostgresUpsert.upsertOrRefuse(c, PinTable.PINS_STREAM, clean, (row, why) -> {
+                refused.add(row);
+                quarantined.add(MicroBatchWriter.rejected(row, why));
+            });
+            q = quarantine.upsert(c, quarantined);
             RunLedger.Counts counts = new RunLedger.Counts(read + clean.size() + rejects.size(), written + w, rejected + q);
             RunLedger.STREAM.upsertRunning(c, runId, epochId, counts, startedAt, last ? Instant.now() : null);
+            ingestedAt = clean.stream().filter(row -> !refused.contains(row))
+                    .map(row -> row.<Object>getAs(PinColumns.INGESTED_AT)).filter(Objects::nonNull)
+                    .mapToLong(RealTimeWriter::epochMicros).toArray();
             c.commit();
             read = counts.read();
             written = counts.written();
@@ -206,6 +220,13 @@ final class RealTimeWriter extends ForeachWriter<Row> {
             }
             throw e;
         }
+        StreamMetricsPlugin.committed(w, q, ingestedAt);
+    }
+
+    /** A row's timestamp as Spark hands it over: {@code Timestamp}, or {@code Instant} with the Java 8 time API on. */
+    private static long epochMicros(Object timestamp) {
+        Instant t = timestamp instanceof Timestamp ts ? ts.toInstant() : (Instant) timestamp;
+        return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
     }
 
     private Connection connection() throws SQLException {

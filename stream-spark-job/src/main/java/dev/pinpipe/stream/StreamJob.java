@@ -4,6 +4,7 @@ import dev.pinpipe.core.kafka.KafkaClientProperties;
 import dev.pinpipe.spark.JobCommandLine;
 import dev.pinpipe.spark.PinColumns;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 
 /**
  * The speed layer: the topic ({@code Settings.TOPIC}) → the pin schema → the seven rules (pin-spark) → pins_stream,
@@ -33,6 +35,7 @@ public final class StreamJob {
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(30);
     /** Spark's default is {@code (?i)url}: only JDBC URLs. */
     static final String REDACTED_OPTIONS = "spark.sql.redaction.options.regex";
+    private static final String PLUGINS = "spark.plugins";
     private static final String CHECKPOINT_FILE_MANAGER = "spark.sql.streaming.checkpointFileManagerClass";
     /**
      * For a checkpoint on the local disk. Spark's default goes through Hadoop's FileContext, whose
@@ -70,6 +73,11 @@ public final class StreamJob {
         log.info("stream query {} reading {} from {} ({}), checkpoint {}, {}", query.id(), args.topic(),
                 args.kafkaBootstrap(), args.kafkaProperties(), args.checkpoint(),
                 args.mode() == StreamArgs.Mode.REAL_TIME ? "real-time mode, epoch " + args.epoch() : "micro-batches, trigger " + args.trigger());
+        // ./pinpipe up and status print these; the UI's port moves on when 4040 is taken
+        Option<String> ui = spark.sparkContext().uiWebUrl();
+        if (ui.isDefined()) {
+            log.info("Spark UI {}, metrics for Prometheus {}{}", ui.get(), ui.get(), StreamMetrics.PROMETHEUS_PATH);
+        }
         try {
             query.awaitTermination();
             return 0;
@@ -79,12 +87,20 @@ public final class StreamJob {
         }
     }
 
+    /** Spark-submit's plugins, if any, and {@link StreamMetricsPlugin}. */
+    static String withMetricsPlugin(String plugins) {
+        String plugin = StreamMetricsPlugin.class.getName();
+        return plugins.isBlank() ? plugin : List.of(plugins.split(",")).contains(plugin) ? plugins : plugins + "," + plugin;
+    }
+
     /** Spark-submit's master when there is one (and no --master), else local. */
     static SparkSession session(StreamArgs args) {
         String master = args.master().orElse(new SparkConf().get("spark.master",
                 args.mode() == StreamArgs.Mode.REAL_TIME ? REAL_TIME_LOCAL_MASTER : "local[*]"));
         SparkSession.Builder builder = SparkSession.builder().appName("pinpipe-stream").master(master);
         PinColumns.SPARK_CONF.forEach(builder::config); // what the seven rules need to run compiled
+        StreamMetrics.SPARK_CONF.forEach(builder::config); // Prometheus on the driver's UI
+        builder.config(PLUGINS, withMetricsPlugin(new SparkConf().get(PLUGINS, "")));
         // a plan's description masks the values of secret options, the Kafka source's kafka.sasl.jaas.config among them
         builder.config(REDACTED_OPTIONS, "(?i)url|" + KafkaClientProperties.SECRET_KEYS);
         if (master.startsWith("local")) {

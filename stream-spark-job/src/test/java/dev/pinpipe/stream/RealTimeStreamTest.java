@@ -3,6 +3,7 @@ package dev.pinpipe.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.MetricRegistry;
 import dev.pinpipe.core.db.RejectedPins;
 import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
@@ -38,6 +39,10 @@ class RealTimeStreamTest {
             // a ten-minute epoch: whatever lands below lands before any epoch ends
             StreamingQuery query = StreamJob.start(SharedSpark.session(), args(stack, kafka, "10m"));
             String queryId = query.id().toString();
+            MetricRegistry metrics = SharedSpark.metrics().metricRegistry();
+            long written = metrics.counter(StreamMetrics.ROWS_WRITTEN).getCount();
+            long rejected = metrics.counter(StreamMetrics.ROWS_REJECTED).getCount();
+            long latencies = metrics.histogram(StreamMetrics.ACK_TO_ROW_MS).getCount();
             try {
                 for (int i = 0; i < ids.size(); i++) {
                     kafka.send(ids.get(i), TestPins.pin(ids.get(i), i, i == 7 ? "refuse me" : "pin " + i));
@@ -53,6 +58,10 @@ class RealTimeStreamTest {
                     assertThat(run.status()).isEqualTo("running");
                 });
                 assertThat(TestDb.sumRejected(runs)).isEqualTo(2);
+                // what the executors committed reached the driver's metrics: a latency for each row written, none for the refused one
+                await().atMost(WAIT).until(() -> metrics.counter(StreamMetrics.ROWS_REJECTED).getCount() - rejected == 2);
+                assertThat(metrics.counter(StreamMetrics.ROWS_WRITTEN).getCount() - written).isEqualTo(ids.size() - 1);
+                assertThat(metrics.histogram(StreamMetrics.ACK_TO_ROW_MS).getCount() - latencies).isEqualTo(ids.size() - 1);
                 assertThat(TestDb.rejected(stack, kafka.topic)).anySatisfy(r -> {
                     assertThat(r.reason()).contains("PostgreSQL refused the row", "refuse_rt_test");
                     assertThat(new String(r.rawValue(), StandardCharsets.UTF_8)).contains(ids.get(7));

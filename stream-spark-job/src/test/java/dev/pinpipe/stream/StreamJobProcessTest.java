@@ -7,15 +7,22 @@ import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import dev.pinpipe.localstack.Listeners;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -76,15 +83,34 @@ class StreamJobProcessTest {
             Callable<List<TestDb.Run>> runsOf = () -> realTime ? TestDb.realTimeRuns(stack, queryId) : TestDb.runs(stack, queryId);
             await().atMost(WAIT).until(() -> TestDb.sumRead(runsOf.call()) >= count);
 
+            // the running job's metrics, read as Prometheus reads them, while a record that is no pin goes through
+            kafka.sendBytes("not json", "not json at all".getBytes(StandardCharsets.UTF_8));
+            String endpoint = prometheusEndpoint(mode + "-second.log");
+            AtomicReference<Map<String, Double>> scraped = new AtomicReference<>(Map.of());
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                scraped.set(scrape(endpoint));
+                return scraped.get().getOrDefault(REJECTED, 0.0) >= 1 && scraped.get().getOrDefault(INPUT_RATE, 0.0) > 0
+                        && scraped.get().getOrDefault(PROCESSING_RATE, 0.0) > 0;
+            });
+            Map<String, Double> metrics = scraped.get();
+            assertThat(metrics).as("what " + endpoint + " serves").containsKeys(StreamMetrics.SERIES.toArray(String[]::new));
+            assertThat(metrics.get(REJECTED)).as("rejected rows: the one record that is no pin").isEqualTo(1);
+            assertThat(metrics.get(WRITTEN)).as("rows this run wrote").isPositive().isLessThanOrEqualTo(count);
+            assertThat(metrics.get(ACK_TO_ROW + "Count")).as("latencies measured: one per row written").isEqualTo(metrics.get(WRITTEN));
+            assertThat(metrics.get(ACK_TO_ROW + "50thPercentile")).as("ack-to-row p50, ms").isPositive()
+                    .isLessThanOrEqualTo(metrics.get(ACK_TO_ROW + "99thPercentile"));
+            assertThat(metrics.get(ACK_TO_ROW + "Max")).as("ack-to-row max, ms").isLessThan(WAIT.toMillis());
+            assertThat(metrics.get(BATCH_DURATION)).as("the last micro-batch's or epoch's duration, ms").isPositive();
+
             second.destroy(); // SIGTERM: the running micro-batch finishes, then the query stops
             assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(Files.readString(LOGS.resolve(mode + "-second.log"), StandardCharsets.UTF_8))
                     .contains("stopped; the next start resumes from its checkpoint");
 
             List<TestDb.Run> runs = runsOf.call();
-            assertThat(TestDb.sumRead(runs)).isEqualTo(count);
+            assertThat(TestDb.sumRead(runs)).isEqualTo(count + 1);
             assertThat(runs.stream().mapToLong(TestDb.Run::rowsWritten).sum()).isEqualTo(count);
-            assertThat(TestDb.sumRejected(runs)).isZero();
+            assertThat(TestDb.sumRejected(runs)).isEqualTo(1);
             if (!realTime) { // real-time mode's rows are per (partition, epoch)
                 assertThat(runs.stream().mapToLong(TestDb.Run::batchId))
                         .containsExactlyElementsOf(LongStream.range(0, runs.size()).boxed().toList());
@@ -122,6 +148,35 @@ class StreamJobProcessTest {
             await().atMost(WAIT).until(() -> TestDb.sumRead(mode.equals("real-time") ? TestDb.realTimeRuns(stack, queryId)
                     : TestDb.runs(stack, queryId)) == count);
         }
+    }
+
+    private static final String STREAMING = "metrics_pinpipe_stream_driver_spark_streaming_pins_stream_";
+    private static final String INPUT_RATE = STREAMING + "inputRate_total_Value";
+    private static final String PROCESSING_RATE = STREAMING + "processingRate_total_Value";
+    private static final String BATCH_DURATION = STREAMING + "latency_Value";
+    private static final String WRITTEN = "metrics_pinpipe_stream_driver_pinpipe_rowsWritten_Count";
+    private static final String REJECTED = "metrics_pinpipe_stream_driver_pinpipe_rowsRejected_Count";
+    private static final String ACK_TO_ROW = "metrics_pinpipe_stream_driver_pinpipe_ackToRowMs_";
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{[^}]*})?\\s+(\\S+)$", Pattern.MULTILINE);
+
+    /** The Prometheus endpoint the job logs once its query runs ("… metrics for Prometheus <url>"). */
+    private static String prometheusEndpoint(String log) throws IOException {
+        Matcher m = Pattern.compile("metrics for Prometheus (http://\\S+)").matcher(Files.readString(LOGS.resolve(log), StandardCharsets.UTF_8));
+        assertThat(m.find()).as("the Prometheus endpoint in " + log).isTrue();
+        return m.group(1);
+    }
+
+    /** Every sample of the endpoint's text format, by series name (labels left out). */
+    private static Map<String, Double> scrape(String endpoint) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(endpoint)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + endpoint).isEqualTo(200);
+        Map<String, Double> samples = new HashMap<>();
+        Matcher m = SAMPLE.matcher(response.body());
+        while (m.find()) {
+            samples.put(m.group(1), Double.valueOf(m.group(2)));
+        }
+        return samples;
     }
 
     /** The query id the job logs at start ("stream query <id> reading …"). */

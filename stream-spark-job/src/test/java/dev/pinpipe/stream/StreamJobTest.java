@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pinpipe.core.PinJson;
 import dev.pinpipe.core.SamplePins;
@@ -208,6 +209,10 @@ class StreamJobTest {
             for (int i = 0; i < ids.size(); i++) {
                 kafka.send(ids.get(i), TestPins.pin(ids.get(i), i, i == 2 ? "refuse me" : "pin " + i));
             }
+            MetricRegistry metrics = SharedSpark.metrics().metricRegistry();
+            long written = metrics.counter(StreamMetrics.ROWS_WRITTEN).getCount();
+            long rejected = metrics.counter(StreamMetrics.ROWS_REJECTED).getCount();
+            long latencies = metrics.histogram(StreamMetrics.ACK_TO_ROW_MS).getCount();
             StreamingQuery query = StreamJob.start(SharedSpark.session(), args(stack, kafka));
             try {
                 await().atMost(WAIT).until(() -> TestDb.rejected(stack, kafka.topic).size() == 1);
@@ -217,6 +222,12 @@ class StreamJobTest {
             } finally {
                 query.stop();
             }
+            // the tasks' commits reached the driver's metrics: the refused row as rejected, with no latency (a partition
+            // the first attempt committed is written again by the careful one, and counted again)
+            await().atMost(WAIT).until(() -> metrics.counter(StreamMetrics.ROWS_REJECTED).getCount() - rejected == 1);
+            assertThat(metrics.counter(StreamMetrics.ROWS_WRITTEN).getCount() - written).isGreaterThanOrEqualTo(3);
+            assertThat(metrics.histogram(StreamMetrics.ACK_TO_ROW_MS).getCount() - latencies)
+                    .isEqualTo(metrics.counter(StreamMetrics.ROWS_WRITTEN).getCount() - written);
             TestDb.Rejected refused = TestDb.rejected(stack, kafka.topic).get(0);
             assertThat(refused.reason()).contains("PostgreSQL refused the row", "refuse_for_test");
             assertThat(new String(refused.rawValue(), StandardCharsets.UTF_8)).contains(ids.get(2), "refuse me");
