@@ -46,8 +46,9 @@ final class ConfiguredVariables {
     private static final Pattern CONSTANT = Pattern.compile("(?<![A-Za-z0-9_$])Settings\\s*\\.\\s*([A-Z][A-Z0-9_]*)\\b");
     private static final Pattern STATIC_IMPORT = Pattern.compile(
             "import\\s+static\\s+" + Pattern.quote(Settings.class.getName()) + "\\.(\\*|[A-Z][A-Z0-9_]*)\\s*;");
-    /** The catalogue's package (Settings, Setting, CatalogueDefaults): naming it reads nothing by itself. */
-    private static final String CATALOGUE = Settings.class.getPackageName().replace('.', '/') + "/";
+    /** The catalogue's own classes: naming them reads nothing by itself (its DatabaseOptions mixin does). */
+    private static final List<String> CATALOGUE = List.of("Settings", "Setting", "CatalogueDefaults").stream()
+            .map(c -> Settings.class.getPackageName().replace('.', '/') + "/" + c + ".java").toList();
     /** Each public Setting constant of the catalogue → its variable; the other constants (table names) → null. */
     private static final Map<String, String> CONSTANTS = constants();
 
@@ -64,7 +65,7 @@ final class ConfiguredVariables {
         own.forEach(f -> names.addAll(named(f)));
         Map<String, Path> libraryClasses = new LinkedHashMap<>();
         libraries.forEach(l -> javaSources(l).stream()
-                .filter(f -> !Repo.ROOT.relativize(f).toString().replace('\\', '/').contains(CATALOGUE))
+                .filter(f -> CATALOGUE.stream().noneMatch(Repo.ROOT.relativize(f).toString().replace('\\', '/')::endsWith))
                 .forEach(f -> libraryClasses.putIfAbsent(f.getFileName().toString().replaceFirst("\\.java$", ""), f)));
         Deque<Path> toRead = new ArrayDeque<>(own.stream().filter(ConfiguredVariables::isJava).toList());
         Set<Path> used = new LinkedHashSet<>();

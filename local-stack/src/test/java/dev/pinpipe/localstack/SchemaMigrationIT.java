@@ -229,7 +229,7 @@ class SchemaMigrationIT {
         Path secret = Files.writeString(dir.resolve("db-password"), stack.dbPassword() + "\n");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new MigrateMain(Map.of("PINPIPE_DB_PASSWORD_FILE", secret.toString())))
+        CommandLine cli = MigrateMain.commandLine(Map.of("PINPIPE_DB_PASSWORD_FILE", secret.toString()))
                 .setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
 
         int code = cli.execute("--jdbc-url", url(stack, schema), "--db-user", stack.dbUser());
@@ -246,7 +246,7 @@ class SchemaMigrationIT {
     @Test
     void theMigrateCommandFailsWithStatusOneWhenTheDatabaseIsNotThere(LocalStack stack) {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new MigrateMain(Map.of("PINPIPE_DB_PASSWORD", "s3cr3t")))
+        CommandLine cli = MigrateMain.commandLine(Map.of("PINPIPE_DB_PASSWORD", "s3cr3t"))
                 .setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err));
         String missing = stack.jdbcUrl().replace("/pinterest", "/no_such_database") + "?connectTimeout=5";
 

@@ -18,6 +18,11 @@ public final class Secrets {
     private Secrets() {
     }
 
+    /** A JDBC URL (or a message quoting one) with the value of any {@code password=} parameter masked. */
+    public static String redactedJdbcUrl(String text) {
+        return text.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+    }
+
     /** The secret {@code name} from the environment {@code env}; null when neither variable is set. */
     public static String fromEnv(Map<String, String> env, String name) {
         return resolve(name, env.get(name), env.get(name + FILE_SUFFIX));

@@ -1,7 +1,7 @@
 package dev.pinpipe.report;
 
 import dev.pinpipe.core.config.CatalogueDefaults;
-import dev.pinpipe.core.config.Settings;
+import dev.pinpipe.core.config.DatabaseOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,13 +43,8 @@ public final class ReportMain implements Callable<Integer> {
             description = "how many of pipeline_runs' newest rows the page lists (default ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--jdbc-url", paramLabel = "URL", descriptionKey = "PINPIPE_JDBC_URL",
-            description = "the database (env PINPIPE_JDBC_URL, default ${DEFAULT-VALUE})")
-    String jdbcUrl;
-
-    @Option(names = "--db-user", paramLabel = "USER", descriptionKey = "PINPIPE_DB_USER",
-            description = "the database user (env PINPIPE_DB_USER, default ${DEFAULT-VALUE})")
-    String dbUser;
+    @Mixin
+    DatabaseOptions db;
 
     @Spec
     CommandSpec spec;
@@ -75,12 +71,12 @@ public final class ReportMain implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String password;
         try {
-            password = Settings.DB_PASSWORD.secretValue(env::get);
+            password = db.password(env);
         } catch (IllegalArgumentException e) {
             err.println("report: " + e.getMessage());
             return 2;
         }
-        try (Connection c = DriverManager.getConnection(jdbcUrl, dbUser, password)) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), password)) {
             if (html == null) {
                 out.print(TerminalSummary.render(ReportReader.read(c, runs)));
             } else {
@@ -90,7 +86,7 @@ public final class ReportMain implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (SQLException e) {
-            err.println("report: reading " + jdbcUrl.replaceFirst("[?;].*", "") + " as " + dbUser + " failed: " + e.getMessage());
+            err.println("report: reading " + db.redactedUrl() + " as " + db.user() + " failed: " + e.getMessage());
             if ("42P01".equals(e.getSQLState())) {   // undefined table: a schema older than the views
                 err.println("report: the views come with the newest migration: ./pinpipe migrate");
             }

@@ -2,16 +2,17 @@ package dev.pinpipe.schema;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 
 import org.flywaydb.core.api.FlywayException;
 
 import dev.pinpipe.core.Secrets;
+import dev.pinpipe.core.config.CatalogueDefaults;
+import dev.pinpipe.core.config.DatabaseOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /**
@@ -30,17 +31,9 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:the schema is at the newest version", "1:migrating failed", "2:bad settings"})
 public final class MigrateMain implements Callable<Integer> {
 
-    static final String PASSWORD_ENV = "PINPIPE_DB_PASSWORD";
-    static final String DEFAULT_PASSWORD = "pinpipe";
-
-    @Option(names = "--jdbc-url", paramLabel = "URL",
-            defaultValue = "${env:PINPIPE_JDBC_URL:-jdbc:postgresql://127.0.0.1:5432/pinterest}",
-            description = "the database (env PINPIPE_JDBC_URL, default ${DEFAULT-VALUE})")
-    String jdbcUrl;
-
-    @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:PINPIPE_DB_USER:-pinpipe}",
-            description = "a role that may create tables in it (env PINPIPE_DB_USER, default ${DEFAULT-VALUE})")
-    String user;
+    /** The database, as a role that may create tables in it. */
+    @Mixin
+    DatabaseOptions db;
 
     @Spec
     CommandSpec spec;
@@ -60,37 +53,38 @@ public final class MigrateMain implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("pinpipe.log.level", "info"));
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
-        System.exit(new CommandLine(new MigrateMain()).execute(args));
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** The command over {@code env}, its defaults from the catalogue. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        return new CommandLine(new MigrateMain(env)).setDefaultValueProvider(new CatalogueDefaults(env));
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            err.println("migrate: expected a jdbc:postgresql: URL (PINPIPE_JDBC_URL), got " + redacted(jdbcUrl));
+        if (db.problem() != null) {
+            err.println("migrate: " + db.problem());
             return 2;
         }
         String password;
         try {
-            password = Objects.requireNonNullElse(Secrets.fromEnv(env, PASSWORD_ENV), DEFAULT_PASSWORD);
+            password = db.password(env);
         } catch (IllegalArgumentException e) {
             err.println("migrate: " + e.getMessage());
             return 2;
         }
         try {
-            PinSchema.Result result = PinSchema.migrate(jdbcUrl, user, password);
-            out.println("migrate: " + redacted(jdbcUrl) + " as " + user + ": " + result.summary());
+            PinSchema.Result result = PinSchema.migrate(db.jdbcUrl(), db.user(), password);
+            out.println("migrate: " + db.redactedUrl() + " as " + db.user() + ": " + result.summary());
             out.flush();
             return 0;
         } catch (FlywayException | java.sql.SQLException e) {
-            err.println("migrate: " + redacted(jdbcUrl) + " as " + user + " failed: " + redacted(String.valueOf(e.getMessage())));
+            err.println("migrate: " + db.redactedUrl() + " as " + db.user() + " failed: "
+                    + Secrets.redactedJdbcUrl(String.valueOf(e.getMessage())));
             return 1;
         }
-    }
-
-    /** The URL with the value of any {@code password=} parameter masked. */
-    static String redacted(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
     }
 }

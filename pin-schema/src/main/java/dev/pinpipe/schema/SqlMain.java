@@ -20,11 +20,12 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 import dev.pinpipe.core.config.CatalogueDefaults;
-import dev.pinpipe.core.config.Settings;
+import dev.pinpipe.core.Secrets;
+import dev.pinpipe.core.config.DatabaseOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -47,13 +48,8 @@ public final class SqlMain implements Callable<Integer> {
     private static final Set<Integer> NUMBERS = Set.of(Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT,
             Types.REAL, Types.FLOAT, Types.DOUBLE, Types.NUMERIC, Types.DECIMAL);
 
-    @Option(names = "--jdbc-url", paramLabel = "URL", descriptionKey = "PINPIPE_JDBC_URL",
-            description = {"the database (env PINPIPE_JDBC_URL), default", "${DEFAULT-VALUE}"})
-    String jdbcUrl;
-
-    @Option(names = "--db-user", paramLabel = "USER", descriptionKey = "PINPIPE_DB_USER",
-            description = "the database user (env PINPIPE_DB_USER, default ${DEFAULT-VALUE})")
-    String user;
+    @Mixin
+    DatabaseOptions db;
 
     @Parameters(index = "0", paramLabel = "QUERY", description = "the SQL to run")
     String query;
@@ -81,14 +77,14 @@ public final class SqlMain implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
-            err.println("sql: expected a jdbc:postgresql: URL (PINPIPE_JDBC_URL), got " + MigrateMain.redacted(jdbcUrl));
+        if (db.problem() != null) {
+            err.println("sql: " + db.problem());
             return 2;
         }
         Properties properties = new Properties();
-        properties.setProperty("user", user);
+        properties.setProperty("user", db.user());
         try {
-            properties.setProperty("password", Settings.DB_PASSWORD.secretValue(env::get));
+            properties.setProperty("password", db.password(env));
         } catch (IllegalArgumentException e) {
             err.println("sql: " + e.getMessage());
             return 2;
@@ -98,10 +94,10 @@ public final class SqlMain implements Callable<Integer> {
         properties.setProperty("ApplicationName", "pinpipe sql");
         Connection connection;
         try {
-            connection = DriverManager.getConnection(jdbcUrl, properties);
+            connection = DriverManager.getConnection(db.jdbcUrl(), properties);
         } catch (SQLException e) {
-            err.println("sql: cannot connect to " + MigrateMain.redacted(jdbcUrl) + " as " + user + ": "
-                    + MigrateMain.redacted(String.valueOf(e.getMessage())));
+            err.println("sql: cannot connect to " + db.redactedUrl() + " as " + db.user() + ": "
+                    + Secrets.redactedJdbcUrl(String.valueOf(e.getMessage())));
             return 2;
         }
         try (connection; Statement statement = connection.createStatement()) {

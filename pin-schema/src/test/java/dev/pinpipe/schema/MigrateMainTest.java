@@ -20,7 +20,7 @@ class MigrateMainTest {
     private final StringWriter err = new StringWriter();
 
     private int run(Map<String, String> env, String... args) {
-        return new CommandLine(new MigrateMain(env)).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+        return MigrateMain.commandLine(env).setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pinpipe.spark;
 
+import dev.pinpipe.core.Secrets;
 import dev.pinpipe.core.config.Settings;
 import java.io.Serializable;
 import java.sql.Connection;
@@ -65,8 +66,7 @@ public record PostgresSettings(String jdbcUrl, String user, String password) imp
         return "PostgresSettings[jdbcUrl=" + redacted(jdbcUrl) + ", user=" + user + ", password=***]";
     }
 
-    /** The URL with the value of any {@code password=} parameter masked. */
-    static String redacted(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)([?&;]password=)[^&;]*", "$1***");
+    private static String redacted(String jdbcUrl) {
+        return Secrets.redactedJdbcUrl(jdbcUrl);
     }
 }
