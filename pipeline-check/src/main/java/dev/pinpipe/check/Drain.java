@@ -1,6 +1,7 @@
 package dev.pinpipe.check;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,9 +29,15 @@ public final class Drain {
 
     /** Until every acknowledged pin has a row in {@code table}. */
     public static Waited<TableCensus> table(PipelineEnv env, String table, String job, Set<String> acked, Duration timeout) {
+        return table(env, table, job, acked, timeout, Instant.EPOCH);
+    }
+
+    /** As above, counting only the rows of pins published from {@code since} on. */
+    public static Waited<TableCensus> table(PipelineEnv env, String table, String job, Set<String> acked, Duration timeout,
+            Instant since) {
         AtomicReference<TableCensus> last = new AtomicReference<>();
         double s = Await.until("every acknowledged pin in " + table, timeout, POLL, () -> {
-            TableCensus census = TableCensus.take(env, table, job);
+            TableCensus census = TableCensus.take(env, table, job, since);
             last.set(census);
             return census.ids().containsAll(acked);
         });

@@ -2,6 +2,9 @@ package dev.pinpipe.check;
 
 import dev.pinpipe.core.config.Settings;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,10 +21,20 @@ public record TableCensus(String table, Set<String> ids, long runs, long runRows
         long runRowsRejected) {
 
     public static TableCensus take(PipelineEnv env, String table, String job) {
+        return take(env, table, job, Instant.EPOCH);
+    }
+
+    /** Only the rows of pins published from {@code since} on: a run's own, beside an earlier run's in the same tables. */
+    public static TableCensus take(PipelineEnv env, String table, String job, Instant since) {
         try (Connection c = DriverManager.getConnection(env.jdbcUrl(), env.dbUser(), env.dbPassword());
-                Statement st = c.createStatement()) {
+                Statement st = c.createStatement();
+                PreparedStatement rows = c.prepareStatement("SELECT unique_id::text FROM " + table
+                        + (since.equals(Instant.EPOCH) ? "" : " WHERE ingested_at >= ?"))) {
+            if (!since.equals(Instant.EPOCH)) {
+                rows.setTimestamp(1, Timestamp.from(since));
+            }
             Set<String> ids = new HashSet<>();
-            try (ResultSet rs = st.executeQuery("SELECT unique_id::text FROM " + table)) {
+            try (ResultSet rs = rows.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));
                 }
