@@ -83,9 +83,11 @@ class StreamJobProcessTest {
             Callable<List<TestDb.Run>> runsOf = () -> realTime ? TestDb.realTimeRuns(stack, queryId) : TestDb.runs(stack, queryId);
             await().atMost(WAIT).until(() -> TestDb.sumRead(runsOf.call()) >= count);
 
-            // the running job's metrics, read as Prometheus reads them, while a record that is no pin goes through
-            kafka.sendBytes("not json", "not json at all".getBytes(StandardCharsets.UTF_8));
+            // the running job's metrics, read as Prometheus reads them, while a record that is no pin goes through;
+            // sent once a first micro-batch or epoch has reported (Spark gives a run's first one no input rate)
             String endpoint = prometheusEndpoint(mode + "-second.log");
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> scrape(endpoint).getOrDefault(BATCH_DURATION, 0.0) > 0);
+            kafka.sendBytes("not json", "not json at all".getBytes(StandardCharsets.UTF_8));
             AtomicReference<Map<String, Double>> scraped = new AtomicReference<>(Map.of());
             await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
                 scraped.set(scrape(endpoint));
