@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * What the archiver's application.yml binds, with pin-core's catalogue as its defaults (no Kafka, no S3:
@@ -32,7 +34,11 @@ class ArchiverSettingsTest {
     }
 
     private static Bound bind(String... args) {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Nothing.class)
+        return bind(new StandardEnvironment(), args);
+    }
+
+    private static Bound bind(ConfigurableEnvironment environment, String... args) {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(Nothing.class).environment(environment)
                 .web(WebApplicationType.NONE).logStartupInfo(false).run(args)) {
             Binder binder = Binder.get(context.getEnvironment());
             return new Bound(binder.bindOrCreate("pinpipe.archive", ArchiveProperties.class),
@@ -98,17 +104,23 @@ class ArchiverSettingsTest {
         assertThat(root.progressFolder()).isEqualTo("_progress/");
     }
 
-    /** Real AWS: the SDK's endpoint, virtual-host addressing and credential chain; bucket and region still the catalogue's. */
+    /**
+     * Real AWS: the SDK's endpoint, virtual-host addressing and credential chain; bucket and region still the
+     * catalogue's. Without this process's variables: the launcher exports PINPIPE_S3_ENDPOINT and the keys,
+     * and a variable that is set wins over the profile, as it should.
+     */
     @Test
     void theAwsProfile() {
-        S3Properties s3 = bind("--spring.profiles.active=aws").s3();
+        StandardEnvironment withoutVariables = new StandardEnvironment();
+        withoutVariables.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
+        S3Properties s3 = bind(withoutVariables, "--spring.profiles.active=aws").s3();
 
         assertThat(s3.endpoint()).isNull();
         assertThat(s3.pathStyle()).isFalse();
         assertThat(s3.hasStaticCredentials()).isFalse();
         assertThat(s3.checksums()).isEqualTo(S3Properties.Checksums.WHEN_SUPPORTED);
-        assertThat(s3.bucket()).isEqualTo(Settings.S3_BUCKET.value(ENV));
-        assertThat(s3.region()).isEqualTo(Settings.S3_REGION.value(ENV));
-        assertThat(s3.prefix()).isEqualTo(Settings.S3_PREFIX.value(ENV));
+        assertThat(s3.bucket()).isEqualTo(Settings.S3_BUCKET.localDefault());
+        assertThat(s3.region()).isEqualTo(Settings.S3_REGION.localDefault());
+        assertThat(s3.prefix()).isEqualTo(Settings.S3_PREFIX.localDefault());
     }
 }
