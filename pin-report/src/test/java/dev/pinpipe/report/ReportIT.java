@@ -6,27 +6,20 @@ import dev.pinpipe.localstack.LocalStack;
 import dev.pinpipe.localstack.LocalStackExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * {@code ./pinpipe report} over the real migrated schema holding {@link KnownPins}: the terminal summary's
@@ -36,11 +29,10 @@ import org.openqa.selenium.logging.LoggingPreferences;
 @ExtendWith(LocalStackExtension.class)
 class ReportIT {
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("pinpipe.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("pinpipe.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOT = Path.of("target", "report-screenshot.png");
 
     private static Map<String, String> env;
+    private static ReportBrowser reportBrowser;
     private static ChromeDriver browser;
 
     @BeforeAll
@@ -53,8 +45,8 @@ class ReportIT {
 
     @AfterAll
     static void quitBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (reportBrowser != null) {
+            reportBrowser.close();
         }
     }
 
@@ -82,7 +74,7 @@ class ReportIT {
         assertThat(run.code()).as(run.err()).isZero();
 
         open(page);
-        Files.write(SCREENSHOT, browser.getScreenshotAs(OutputType.BYTES));
+        reportBrowser.screenshot(SCREENSHOT);
         assertThat(consoleErrors()).as("console errors").isEmpty();
         assertThat(browser.executeScript("return window.pinpipeCharts")).as("data points each chart drew")
                 .isEqualTo(Map.of("categories", 9L, "followers", 7L, "ingest", 30L, "latency", 54L, "agreement", 4L, "media", 3L));
@@ -117,31 +109,16 @@ class ReportIT {
         assertThat(browser.findElement(By.id("table-recent")).getText()).isEqualTo("No rows yet.");
     }
 
-    /** Opens the page; returns once it has loaded, so its scripts, which draw synchronously, have run. */
     private static void open(Path page) {
-        if (browser == null) {
-            browser = chromium();
+        if (reportBrowser == null) {
+            reportBrowser = ReportBrowser.start();
+            browser = reportBrowser.driver();
         }
-        browser.get(page.toAbsolutePath().toUri().toString());
+        reportBrowser.open(page);
     }
 
-    /** The console's errors since the last call. */
     private static List<LogEntry> consoleErrors() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
-    }
-
-    /** Debian's chromium through its chromedriver, both named, so Selenium Manager downloads nothing. */
-    private static ChromeDriver chromium() {
-        assertThat(CHROMIUM).as("chromium (apt-get install chromium chromium-driver; ./pinpipe test installs it)").isExecutable();
-        assertThat(CHROMEDRIVER).as("chromedriver (apt-get install chromium-driver)").isExecutable();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,2400");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
-        return new ChromeDriver(service, options);
+        return reportBrowser.consoleErrors();
     }
 
     private static Run report(String... args) {

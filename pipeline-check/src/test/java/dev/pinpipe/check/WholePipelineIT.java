@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pinpipe.core.SamplePins;
 import dev.pinpipe.core.config.Settings;
 import dev.pinpipe.localstack.Listeners;
+import dev.pinpipe.report.ReportBrowser;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -127,6 +129,16 @@ class WholePipelineIT {
             // and no process stopped on the way
             for (String service : SERVICES) {
                 assertThat(ProcessHandle.of(launcher.pid(service)).map(ProcessHandle::isAlive)).as("%s alive", service).contains(true);
+            }
+            // what the run produced, as people see it: ./pinpipe report's page, every chart drawn in Chromium
+            Path page = launcher.home().resolve("whole-pipeline-report.html");
+            launcher.require(minutes(2), "report", "--html", page.toString());
+            try (ReportBrowser browser = ReportBrowser.start()) {
+                browser.open(page);
+                browser.screenshot(Path.of("target", "whole-pipeline-report.png"));
+                assertThat(browser.consoleErrors()).as("console errors").isEmpty();
+                assertThat(ReportBrowser.everyChartHasData(browser.chartPoints())).as("every chart has data: %s",
+                        browser.chartPoints()).isTrue();
             }
         } finally {
             launcher.run(minutes(3), "down");
